@@ -1,0 +1,130 @@
+/*
+ * bib_status.c — message, hint and name of every bib_status.
+ *
+ * One table, so that PostgreSQL and SQLite print the same words and the
+ * documentation (docs/errors.md) can be checked against a single source.
+ */
+#include "bib_status.h"
+
+#include <stddef.h>
+
+typedef struct status_text {
+    const char *name;
+    const char *message;
+    const char *hint;
+} status_text;
+
+static const status_text status_texts[BIB_STATUS_COUNT] = {
+    [BIB_OK] = {"OK", "bib: success", NULL},
+    [BIB_ERR_KEY_LENGTH] = {"ARG_KEY_LENGTH", "bib: key must be 32 bytes",
+                            "Use a 32-byte key, for example bib.random(32)."},
+    [BIB_ERR_PUBLIC_KEY_LENGTH] = {"ARG_PUBLIC_KEY_LENGTH", "bib: public key must be 32 bytes",
+                                   "Use a raw X25519 or Ed25519 public key, 32 bytes."},
+    [BIB_ERR_SECRET_KEY_LENGTH] = {"ARG_SECRET_KEY_LENGTH", "bib: secret key must be 32 bytes",
+                                   "Use a raw X25519 secret key, 32 bytes."},
+    [BIB_ERR_SEED_LENGTH] = {"ARG_SEED_LENGTH", "bib: Ed25519 seed must be 32 bytes",
+                             "An Ed25519 secret key is handled as its 32-byte seed."},
+    [BIB_ERR_SIGNATURE_LENGTH] = {"ARG_SIGNATURE_LENGTH",
+                                  "bib: Ed25519 signature must be 64 bytes", NULL},
+    [BIB_ERR_TOO_LARGE] = {"ARG_TOO_LARGE", "bib: input is too large",
+                           "Plaintexts, associated data and messages are limited to 1 GiB."},
+    [BIB_ERR_HKDF_LENGTH] = {"ARG_HKDF_LENGTH", "bib: HKDF output length must be 1 to 8160 bytes",
+                             NULL},
+    [BIB_ERR_RANDOM_LENGTH] = {"ARG_RANDOM_LENGTH",
+                               "bib: random byte count must be 1 to 1048576", NULL},
+    [BIB_ERR_PASSWORD_BITS] = {"ARG_PASSWORD_BITS",
+                               "bib: password bits must be a multiple of 8 from 128 to 4096",
+                               "The default, 256 bits, gives 43 characters."},
+    [BIB_ERR_AEAD_NAME] = {"ARG_AEAD_NAME", "bib: unknown AEAD",
+                           "Valid values are aes256gcm and xchacha20poly1305."},
+    [BIB_ERR_AEAD_UNAVAILABLE] = {"AEAD_UNAVAILABLE",
+                                  "bib: AES-256-GCM is not available on this CPU (no AES-NI)",
+                                  "Set bib.aead = 'xchacha20poly1305' to encrypt; AES-256-GCM "
+                                  "envelopes must be opened on a CPU with AES-NI."},
+    [BIB_ERR_NO_MEMORY] = {"NO_MEMORY", "bib: out of secure memory",
+                           "Raise the locked-memory limit (ulimit -l) of the server."},
+    [BIB_ERR_CRYPTO_INIT] = {"CRYPTO_INIT", "bib: libsodium could not be initialised", NULL},
+
+    [BIB_ERR_ENV_SHORT] = {"ENV_SHORT", "bib: envelope is too short", NULL},
+    [BIB_ERR_ENV_BAD_MAGIC] = {"ENV_BAD_MAGIC", "bib: not a bib envelope (bad magic)", NULL},
+    [BIB_ERR_ENV_BAD_VERSION] = {"ENV_BAD_VERSION", "bib: unsupported envelope version",
+                                 "This version of bib reads envelope version 1."},
+    [BIB_ERR_ENV_BAD_MODE] = {"ENV_BAD_MODE", "bib: unknown envelope mode", NULL},
+    [BIB_ERR_ENV_BAD_AEAD] = {"ENV_BAD_AEAD", "bib: unknown envelope AEAD", NULL},
+    [BIB_ERR_ENV_BAD_FLAGS] = {"ENV_BAD_FLAGS", "bib: envelope flags must be zero", NULL},
+    [BIB_ERR_ENV_WRONG_MODE] = {"ENV_WRONG_MODE",
+                                "bib: envelope mode does not match this function",
+                                "bib.envelope_info() tells the mode; KEY envelopes open with "
+                                "decrypt_raw, SEAL with unseal_raw, HYBRID with "
+                                "decrypt_hybrid_raw."},
+    [BIB_ERR_ENV_SMALL_ORDER] = {"ENV_ZERO_SHARED",
+                                 "bib: X25519 key has small order (all-zero shared secret)",
+                                 NULL},
+    [BIB_ERR_ENV_AUTH] = {"ENV_AUTH",
+                          "bib: envelope authentication failed",
+                          "The key or associated data is wrong, or the envelope was altered."},
+
+    [BIB_ERR_SHAMIR_SHARE_COUNT] = {"SHAMIR_SHARE_COUNT",
+                                    "bib: number of shares must be 1 to 255", NULL},
+    [BIB_ERR_SHAMIR_THRESHOLD] = {"SHAMIR_THRESHOLD",
+                                  "bib: threshold must be between 1 and the number of shares",
+                                  NULL},
+    [BIB_ERR_SHAMIR_SECRET_LENGTH] = {"SHAMIR_SECRET_LENGTH",
+                                      "bib: secret to split must be 1 to 1024 bytes", NULL},
+    [BIB_ERR_SHARE_NONE] = {"SHARE_TOO_FEW", "bib: no shares given", NULL},
+    [BIB_ERR_SHARE_NULL] = {"SHARE_NULL", "bib: share must not be NULL", NULL},
+    [BIB_ERR_SHARE_SHORT] = {"SHARE_SHORT", "bib: share is too short", NULL},
+    [BIB_ERR_SHARE_TOO_LONG] = {"SHARE_TOO_LONG", "bib: share is too long", NULL},
+    [BIB_ERR_SHARE_BAD_MAGIC] = {"SHARE_BAD_MAGIC", "bib: not a bib share (bad magic)", NULL},
+    [BIB_ERR_SHARE_BAD_VERSION] = {"SHARE_BAD_VERSION", "bib: unsupported share version", NULL},
+    [BIB_ERR_SHARE_BAD_THRESHOLD] = {"SHARE_BAD_THRESHOLD", "bib: share threshold is zero", NULL},
+    [BIB_ERR_SHARE_BAD_INDEX] = {"SHARE_BAD_INDEX", "bib: share index is zero", NULL},
+    [BIB_ERR_SHARE_BAD_CHECK] = {"SHARE_BAD_CHECK", "bib: share check value does not match",
+                                 "The share was altered or mistyped."},
+    [BIB_ERR_SHARE_MIXED_SPLIT] = {"SHARE_MIXED_SPLIT_ID", "bib: shares come from different splits",
+                                   NULL},
+    [BIB_ERR_SHARE_MIXED_THRESHOLD] = {"SHARE_MIXED_THRESHOLD",
+                                       "bib: shares have different thresholds", NULL},
+    [BIB_ERR_SHARE_MIXED_LENGTH] = {"SHARE_MIXED_LENGTH", "bib: shares have different lengths",
+                                    NULL},
+    [BIB_ERR_SHARE_DUPLICATE_INDEX] = {"SHARE_DUPLICATE_INDEX",
+                                       "bib: the same share index appears twice", NULL},
+    [BIB_ERR_SHARE_TOO_FEW] = {"SHARE_TOO_FEW", "bib: fewer shares than the threshold",
+                               "Supply at least as many distinct shares as the threshold."},
+
+    [BIB_ERR_SSH_KEY_FORMAT] = {"SSH_KEY_FORMAT", "bib: not an OpenSSH public key line",
+                                "Give the line of a .pub file: ssh-ed25519 AAAA... comment"},
+    [BIB_ERR_SSH_KEY_TYPE] = {"SSH_KEY_TYPE", "bib: only ssh-ed25519 keys are accepted",
+                              "Create one with ssh-keygen -t ed25519."},
+    [BIB_ERR_SSHSIG_ARMOR] = {"SSHSIG_ARMOR", "bib: not an armored SSH signature",
+                              "Give the whole output of ssh-keygen -Y sign, BEGIN and END lines "
+                              "included."},
+    [BIB_ERR_SSHSIG_FORMAT] = {"SSHSIG_FORMAT", "bib: malformed SSH signature", NULL},
+    [BIB_ERR_SSHSIG_VERSION] = {"SSHSIG_VERSION", "bib: unsupported SSH signature version", NULL},
+    [BIB_ERR_SSHSIG_NAMESPACE] = {"SSHSIG_NAMESPACE", "bib: SSH signature namespace does not match",
+                                  "Sign with ssh-keygen -Y sign -n and the namespace bib expects."},
+    [BIB_ERR_SSHSIG_HASH] = {"SSHSIG_HASH", "bib: unsupported SSH signature hash algorithm",
+                             "ssh-keygen signs with sha512 by default; sha256 is accepted too."},
+    [BIB_ERR_SSHSIG_KEY_TYPE] = {"SSHSIG_KEY_TYPE", "bib: SSH signature is not an Ed25519 signature",
+                                 NULL},
+    [BIB_ERR_SSHSIG_KEY_MISMATCH] = {"SSHSIG_KEY_MISMATCH",
+                                     "bib: SSH signature was made by another key", NULL},
+    [BIB_ERR_SSHSIG_BAD_SIGNATURE] = {"SSHSIG_BAD_SIGNATURE", "bib: SSH signature is not valid",
+                                      "The message differs from what was signed, or the "
+                                      "signature was altered."},
+};
+
+static const status_text *status_lookup(bib_status status)
+{
+    if ((unsigned)status >= (unsigned)BIB_STATUS_COUNT || status_texts[status].name == NULL) {
+        static const status_text unknown = {"UNKNOWN", "bib: internal error", NULL};
+        return &unknown;
+    }
+    return &status_texts[status];
+}
+
+const char *bib_status_message(bib_status status) { return status_lookup(status)->message; }
+
+const char *bib_status_hint(bib_status status) { return status_lookup(status)->hint; }
+
+const char *bib_status_name(bib_status status) { return status_lookup(status)->name; }
