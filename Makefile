@@ -24,16 +24,13 @@ EXTVERSION = 0.1.0
 
 # ---- PostgreSQL module (PGXS) ---------------------------------------------
 MODULE_big = bib
-OBJS = \
-	pg_ext/bib_pg.o \
-	pg_ext/pg_errors.o \
-	pg_ext/pg_envelope.o \
-	pg_ext/pg_keys.o \
-	pg_ext/pg_shamir.o
-DATA = sql/bib--$(EXTVERSION).sql
+OBJS = $(patsubst %.c,%.o,$(sort $(wildcard pg_ext/*.c)))
+# The install script is assembled from its parts, one per feature.
+DATA_built = sql/bib--$(EXTVERSION).sql
 PGFILEDESC = "bib - storage security: encryption, audit, roles"
 
-REGRESS = envelope envelope_errors keys shamir random settings
+# One pg_regress suite per tests/pg/sql/*.sql.
+REGRESS = $(sort $(basename $(notdir $(wildcard tests/pg/sql/*.sql))))
 REGRESS_OPTS = --inputdir=tests/pg --outputdir=build/pg_regress --load-extension=bib
 
 PG_CPPFLAGS = -I$(CURDIR)/shared
@@ -51,6 +48,9 @@ all: $(SQLITE_SO)
 else
 all: $(CORE_LIB) $(SQLITE_SO)
 endif
+
+sql/bib--$(EXTVERSION).sql: $(sort $(wildcard sql/src/*.sql))
+	cat $^ > $@
 
 # ---- the core: libsodium and libc only --------------------------------------
 VECTORS ?= $(abspath ../shared/vectors)
@@ -134,8 +134,12 @@ bench:
 	@sh bench/run.sh
 
 format:
-	clang-format -i shared/*.c shared/*.h pg_ext/*.c pg_ext/*.h sqlite_ext/*.c tests/unit/*.c tests/unit/*.h tests/fuzz/*.c bench/*.c
+	clang-format -i shared/*.c shared/*.h pg_ext/*.c pg_ext/*.h sqlite_ext/*.c sqlite_ext/*.h \
+		tests/unit/*.c tests/unit/*.h tests/fuzz/*.c tests/fuzz/*.h bench/*.c
 
 lint:
 	cppcheck --enable=warning,style,performance,portability --error-exitcode=1 \
 		--inline-suppr --suppress=missingIncludeSystem -D_GNU_SOURCE -Ishared shared/
+
+print-regress:
+	@echo $(REGRESS)

@@ -8,6 +8,7 @@
 #include "bib_pg.h"
 
 #include "fmgr.h"
+#include "miscadmin.h"
 #include "storage/ipc.h"
 #include "utils/guc.h"
 #include "utils/memutils.h"
@@ -67,4 +68,15 @@ void _PG_init(void)
                              BIB_AEAD_AES256GCM, aead_options, PGC_USERSET, 0, NULL, NULL, NULL);
     MarkGUCPrefixReserved("bib");
     on_proc_exit(free_key_cache, (Datum)0);
+
+    /*
+     * Preloaded into the postmaster: create the random pool now, so that
+     * every backend inherits the page instead of mapping its own.  The
+     * kernel hands each child that page wiped (see bib_random.c), so no two
+     * backends share a stream; tests/pg/fork_rng.sh checks it.
+     */
+    if (!IsUnderPostmaster) {
+        uint8_t warm;
+        bib_random_bytes(&warm, 1);
+    }
 }

@@ -64,8 +64,8 @@ Datum bib_encrypt_raw(PG_FUNCTION_ARGS)
     bib_pg_check(bib_key_cache_get(&schedule, bib_pg_key_cache(), BYTES(key), LEN(key)));
     out = alloc_envelope(BIB_MODE_KEY, data);
     bib_pg_check(bib_envelope_encrypt_key((uint8_t *)VARDATA(out), BYTES(data), LEN(data),
-                                          BYTES(ad), LEN(ad), (bib_aead)bib_pg_aead, NULL,
-                                          schedule, NULL));
+                                          BYTES(ad), LEN(ad), (bib_aead)bib_pg_aead, NULL, schedule,
+                                          NULL));
     PG_RETURN_BYTEA_P(out);
 }
 

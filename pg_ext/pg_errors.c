@@ -7,7 +7,8 @@
  */
 #include "bib_pg.h"
 
-/* bib's own subclass of data_exception: the data did not verify (AEAD tag, share check, signature). */
+/* bib's own subclass of data_exception: the data did not verify (AEAD tag, share check, signature).
+ */
 #define ERRCODE_BIB_VERIFICATION_FAILED MAKE_SQLSTATE('2', '2', 'Z', '0', '1')
 
 static int status_sqlstate(bib_status st)

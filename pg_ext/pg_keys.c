@@ -66,8 +66,8 @@ Datum bib_sign_sql(PG_FUNCTION_ARGS)
     bytea *seed = PG_GETARG_BYTEA_PP(1);
     bytea *out = bib_pg_bytea_alloc(BIB_ED25519_SIGNATUREBYTES);
 
-    bib_pg_check(bib_ed25519_sign((uint8_t *)VARDATA(out), BYTES(msg), LEN(msg), BYTES(seed),
-                                  LEN(seed)));
+    bib_pg_check(
+        bib_ed25519_sign((uint8_t *)VARDATA(out), BYTES(msg), LEN(msg), BYTES(seed), LEN(seed)));
     PG_RETURN_BYTEA_P(out);
 }
 
@@ -78,8 +78,8 @@ Datum bib_verify_sql(PG_FUNCTION_ARGS)
     bytea *pk = PG_GETARG_BYTEA_PP(2);
     int valid = 0;
 
-    bib_pg_check(bib_ed25519_verify(&valid, BYTES(msg), LEN(msg), BYTES(sig), LEN(sig), BYTES(pk),
-                                    LEN(pk)));
+    bib_pg_check(
+        bib_ed25519_verify(&valid, BYTES(msg), LEN(msg), BYTES(sig), LEN(sig), BYTES(pk), LEN(pk)));
     PG_RETURN_BOOL(valid);
 }
 

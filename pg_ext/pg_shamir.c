@@ -28,7 +28,8 @@ Datum bib_shamir_split_sql(PG_FUNCTION_ARGS)
     Datum *elems;
     bib_status st;
 
-    /* The core validates n, k and the length before writing; size the buffer only when they are sane. */
+    /* The core validates n, k and the length before writing; size the buffer only when they are
+     * sane. */
     all = palloc((n >= 1 && n <= BIB_SHAMIR_MAXSHARES && secret_len <= BIB_SHAMIR_MAXSECRETBYTES)
                      ? (size_t)n * share_len
                      : 1);

@@ -94,8 +94,7 @@ void bib_key_schedule_init(bib_key_schedule *schedule, const uint8_t key[BIB_ENV
 
     bib_hkdf_extract(prk, (const uint8_t *)LABEL, LABEL_LEN, key, BIB_ENVELOPE_KEYBYTES);
     bib_hmac_key_init(&schedule->prk, prk);
-    bib_hkdf_expand_block(prk, &schedule->prk, (const uint8_t *)KEY_ID_LABEL,
-                          strlen(KEY_ID_LABEL));
+    bib_hkdf_expand_block(prk, &schedule->prk, (const uint8_t *)KEY_ID_LABEL, strlen(KEY_ID_LABEL));
     memcpy(schedule->fingerprint, prk, BIB_ENVELOPE_KEYIDBYTES);
     sodium_memzero(prk, sizeof prk);
 }
@@ -153,7 +152,8 @@ bib_status bib_envelope_parse(bib_envelope_header *h, const uint8_t *env, size_t
     return BIB_OK;
 }
 
-/* DEK = HKDF-Expand(PRK, "bib-v1" || mode || aead || fresh, 32); fresh = the prefix's last 32 bytes. */
+/* DEK = HKDF-Expand(PRK, "bib-v1" || mode || aead || fresh, 32); fresh = the prefix's last 32
+ * bytes. */
 static void derive_dek(uint8_t dek[32], const bib_hmac_key *prk, const uint8_t *prefix,
                        size_t prefix_len)
 {
@@ -185,7 +185,7 @@ static bib_status assemble_ad(uint8_t **full, uint8_t *stack, const uint8_t *pre
     return BIB_OK;
 }
 
-static void release_ad(uint8_t *full, uint8_t *stack)
+static void release_ad(uint8_t *full, const uint8_t *stack)
 {
     if (full != stack)
         free(full);
@@ -211,17 +211,16 @@ static bib_status seal_with_prk(uint8_t *out, size_t prefix_len, const uint8_t *
         crypto_aead_aes256gcm_encrypt_detached(ct, tag, NULL, plain, plain_len, full_ad,
                                                prefix_len + ad_len, NULL, zero_nonce, dek);
     else
-        crypto_aead_xchacha20poly1305_ietf_encrypt_detached(ct, tag, NULL, plain, plain_len,
-                                                            full_ad, prefix_len + ad_len, NULL,
-                                                            zero_nonce, dek);
+        crypto_aead_xchacha20poly1305_ietf_encrypt_detached(
+            ct, tag, NULL, plain, plain_len, full_ad, prefix_len + ad_len, NULL, zero_nonce, dek);
     sodium_memzero(dek, sizeof dek);
     release_ad(full_ad, stack);
     return BIB_OK;
 }
 
-static bib_status open_with_prk(uint8_t *out, size_t *out_len, const uint8_t *env,
-                                size_t env_len, const bib_envelope_header *h, const uint8_t *ad,
-                                size_t ad_len, const bib_hmac_key *prk)
+static bib_status open_with_prk(uint8_t *out, size_t *out_len, const uint8_t *env, size_t env_len,
+                                const bib_envelope_header *h, const uint8_t *ad, size_t ad_len,
+                                const bib_hmac_key *prk)
 {
     uint8_t stack[STACK_AD_BYTES];
     uint8_t *full_ad;
@@ -287,8 +286,7 @@ bib_status bib_envelope_encrypt_key(uint8_t *out, const uint8_t *plain, size_t p
     write_header(out, BIB_MODE_KEY, aead);
     memcpy(out + 8, key_id != NULL ? key_id : key->fingerprint, BIB_ENVELOPE_KEYIDBYTES);
     bib_random_fill(rng, out + 24, FRESH_BYTES);
-    return seal_with_prk(out, prefix_length(BIB_MODE_KEY), plain, plain_len, ad, ad_len,
-                         &key->prk);
+    return seal_with_prk(out, prefix_length(BIB_MODE_KEY), plain, plain_len, ad, ad_len, &key->prk);
 }
 
 bib_status bib_envelope_decrypt_key(uint8_t *out, size_t *out_len, const uint8_t *env,

@@ -3,9 +3,10 @@
  * modes over AES-256-GCM or XChaCha20-Poly1305, with per-message keys from
  * HKDF-SHA256.
  *
- * Callers size the output with bib_envelope_sealed_size /
- * bib_envelope_opened_size and own every buffer.  On any failure an opening
- * function has wiped `out`: no plaintext byte is ever returned unverified.
+ * Callers size the output with bib_envelope_sealed_size (sealing) or
+ * the envelope length and own every buffer.  An opener writes `out` only
+ * while authenticating it; on an AEAD failure it wipes `out` again, and
+ * earlier errors never touch it: no unverified plaintext byte survives.
  */
 #ifndef BIB_ENVELOPE_H
 #define BIB_ENVELOPE_H
@@ -93,8 +94,7 @@ BIB_MUST_CHECK bib_status bib_envelope_encrypt_key(uint8_t *out, const uint8_t *
                                                    size_t plain_len, const uint8_t *ad,
                                                    size_t ad_len, bib_aead aead,
                                                    const uint8_t *key_id,
-                                                   const bib_key_schedule *key,
-                                                   const bib_rng *rng);
+                                                   const bib_key_schedule *key, const bib_rng *rng);
 
 /* SEAL mode to an X25519 public key; refuses small-order keys. */
 BIB_MUST_CHECK bib_status bib_envelope_seal(uint8_t *out, const uint8_t *plain, size_t plain_len,

@@ -10,9 +10,9 @@
 #ifndef BIB_HKDF_H
 #define BIB_HKDF_H
 
+#include <sodium.h>
 #include <stddef.h>
 #include <stdint.h>
-#include <sodium.h>
 
 #include "bib_status.h"
 

@@ -35,10 +35,9 @@ BIB_MUST_CHECK bib_status bib_ed25519_sign(uint8_t signature[BIB_ED25519_SIGNATU
  * *valid = 1 when signature is a valid Ed25519 signature of message under
  * public_key, else 0.  Wrong argument lengths are errors, not "invalid".
  */
-BIB_MUST_CHECK bib_status bib_ed25519_verify(int *valid, const uint8_t *message,
-                                             size_t message_len, const uint8_t *signature,
-                                             size_t signature_len, const uint8_t *public_key,
-                                             size_t public_key_len);
+BIB_MUST_CHECK bib_status bib_ed25519_verify(int *valid, const uint8_t *message, size_t message_len,
+                                             const uint8_t *signature, size_t signature_len,
+                                             const uint8_t *public_key, size_t public_key_len);
 
 void bib_sha256(uint8_t digest[BIB_SHA256_BYTES], const uint8_t *data, size_t len);
 

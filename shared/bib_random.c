@@ -47,8 +47,8 @@ static void pool_forget_in_child(void)
 
 static void pool_create(void)
 {
-    void *page = mmap(NULL, sizeof(pool_state), PROT_READ | PROT_WRITE,
-                      MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    void *page =
+        mmap(NULL, sizeof(pool_state), PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
     if (page == MAP_FAILED) {
         pool_unusable = 1;
         return;

@@ -123,12 +123,11 @@ bib_status bib_shamir_combine(uint8_t *secret, size_t *secret_len, const uint8_t
     uint8_t seen[256] = {0};
     uint8_t basis[BIB_SHAMIR_MAXSHARES];
     size_t len;
-    bib_status st;
 
     if (count == 0)
         return BIB_ERR_SHARE_NONE;
     for (size_t i = 0; i < count; i++) {
-        st = check_share(share[i], share_len[i]);
+        bib_status st = check_share(share[i], share_len[i]);
         if (st != BIB_OK)
             return st;
     }

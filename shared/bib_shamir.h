@@ -39,10 +39,10 @@ BIB_MUST_CHECK bib_status bib_shamir_split(uint8_t *shares, const uint8_t *secre
 /*
  * Combine count shares (share[i] of share_len[i] bytes; a NULL share is an
  * error).  secret must hold BIB_SHAMIR_MAXSECRETBYTES bytes; *secret_len
- * receives the length.  On failure secret is wiped.
+ * receives the length.  On failure nothing is written to secret.
  */
 BIB_MUST_CHECK bib_status bib_shamir_combine(uint8_t *secret, size_t *secret_len,
-                                             const uint8_t *const *share,
-                                             const size_t *share_len, size_t count);
+                                             const uint8_t *const *share, const size_t *share_len,
+                                             size_t count);
 
 #endif

@@ -27,9 +27,8 @@ BIB_MUST_CHECK bib_status bib_ssh_ed25519_parse(uint8_t public_key[BIB_SSH_ED255
  * namespace_, the hash be sha256 or sha512, the signing key be Ed25519 and
  * equal public_key, and the signature valid.  BIB_OK only then.
  */
-BIB_MUST_CHECK bib_status bib_sshsig_verify(const char *armored, size_t armored_len,
-                                            const uint8_t *message, size_t message_len,
-                                            const char *namespace_,
-                                            const uint8_t public_key[BIB_SSH_ED25519_PUBLICKEYBYTES]);
+BIB_MUST_CHECK bib_status bib_sshsig_verify(
+    const char *armored, size_t armored_len, const uint8_t *message, size_t message_len,
+    const char *namespace_, const uint8_t public_key[BIB_SSH_ED25519_PUBLICKEYBYTES]);
 
 #endif

@@ -14,6 +14,7 @@ typedef struct status_text {
     const char *hint;
 } status_text;
 
+/* clang-format off */
 static const status_text status_texts[BIB_STATUS_COUNT] = {
     [BIB_OK] = {"OK", "bib: success", NULL},
     [BIB_ERR_KEY_LENGTH] = {"ARG_KEY_LENGTH", "bib: key must be 32 bytes",
@@ -113,6 +114,7 @@ static const status_text status_texts[BIB_STATUS_COUNT] = {
                                       "The message differs from what was signed, or the "
                                       "signature was altered."},
 };
+/* clang-format on */
 
 static const status_text *status_lookup(bib_status status)
 {
@@ -123,8 +125,17 @@ static const status_text *status_lookup(bib_status status)
     return &status_texts[status];
 }
 
-const char *bib_status_message(bib_status status) { return status_lookup(status)->message; }
+const char *bib_status_message(bib_status status)
+{
+    return status_lookup(status)->message;
+}
 
-const char *bib_status_hint(bib_status status) { return status_lookup(status)->hint; }
+const char *bib_status_hint(bib_status status)
+{
+    return status_lookup(status)->hint;
+}
 
-const char *bib_status_name(bib_status status) { return status_lookup(status)->name; }
+const char *bib_status_name(bib_status status)
+{
+    return status_lookup(status)->name;
+}

@@ -1,25 +1,36 @@
 #!/bin/sh
-# PostgreSQL tests: pg_regress (tests/pg/sql, tests/pg/expected) and the
-# cross-engine tests, against a throwaway cluster made by pg_virtualenv.
+# PostgreSQL tests against throwaway clusters made by pg_virtualenv:
+#   1. pg_regress suites (tests/pg/sql, tests/pg/expected) and the
+#      cross-engine tests (tests/cross), on a plain cluster;
+#   2. the fork-safety test of the random pool, on a cluster that preloads bib.
 # The extension must be installed (make install) beforehand.
 # Usage: tests/pg/run.sh VECTORS_DIR
-set -eu
+set -u
 vectors=$1
 cd "$(dirname "$0")/../.."
 top=$(pwd)
 export BIB_VECTORS="$vectors"
 pgxs=$(pg_config --pgxs)
 regress="$(dirname "$pgxs")/../test/regress/pg_regress"
-tests=$(sed -n 's/^REGRESS *= *//p' Makefile)
+tests=$(make -s -f Makefile print-regress)
+count=$(echo $tests | wc -w)
+rm -rf build/pg_regress
 mkdir -p build/pg_regress
+status=0
 
 # -t: the cluster lives in a temporary directory (works as root, and beside
 # any cluster already running).
 pg_virtualenv -t sh -c "
-  set -e
-  status=0
   '$regress' --inputdir=tests/pg --outputdir=build/pg_regress \
-      --dbname=bib_regress --load-extension=bib $tests || status=1
-  sh tests/cross/run.sh '$vectors' '$top/sqlite_ext/bib.so' || status=1
-  exit \$status
-" || { [ -f build/pg_regress/regression.diffs ] && cat build/pg_regress/regression.diffs; exit 1; }
+      --dbname=bib_regress --load-extension=bib $tests
+  r=\$?
+  sh tests/cross/run.sh '$vectors' '$top/sqlite_ext/bib.so' || r=1
+  exit \$r
+" | tee build/pg_regress/summary.log || status=1
+failed=$(sed -n 's/^ *\([0-9]*\) of [0-9]* tests failed.*/\1/p' build/pg_regress/summary.log)
+failed=${failed:-0}
+[ -f build/pg_regress/regression.diffs ] && [ "$failed" -gt 0 ] && cat build/pg_regress/regression.diffs
+echo "pg_regress: $((count - failed)) passed, $failed failed"
+
+pg_virtualenv -t -o shared_preload_libraries=bib sh tests/pg/fork_rng.sh || status=1
+exit $status

@@ -1,11 +1,6 @@
--- bib 0.1.0: envelope encryption with caller-supplied keys, key helpers,
--- HKDF, random values and Shamir secret sharing (DESIGN §3, §4, §6).
-
-\echo Use "CREATE EXTENSION bib" to load this file. \quit
-
--- Nothing in bib is for PUBLIC unless granted below.
-REVOKE ALL ON SCHEMA @extschema@ FROM PUBLIC;
-GRANT USAGE ON SCHEMA @extschema@ TO PUBLIC;
+-- Envelope encryption with caller-supplied keys, key helpers, HKDF, random
+-- values and Shamir secret sharing (DESIGN §3, §4, §6).  These functions
+-- hold no state and read no table: PUBLIC may execute them.
 
 -- Envelopes (KEY, SEAL, HYBRID); the AEAD of new envelopes is the setting bib.aead.
 CREATE FUNCTION @extschema@.encrypt_raw(data bytea, key bytea, ad bytea DEFAULT '')

@@ -1,0 +1,17 @@
+#!/bin/sh
+# make bench: the SQL benchmark (bench/sql_bench.sql) on a throwaway cluster
+# with fsync off, then the C microbenchmark of the core alone.  Prints
+# Markdown-ready tables with the command and the machine; record them in
+# docs/BENCHMARKS.md.
+set -eu
+cd "$(dirname "$0")/.."
+echo "## make bench — $(date -u '+%Y-%m-%d %H:%M UTC')"
+echo
+echo "Machine: $(grep -m1 'model name' /proc/cpuinfo | sed 's/.*: //'), $(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GiB;" \
+     "PostgreSQL $(pg_config --version | sed 's/PostgreSQL //'), libsodium $(pkg-config --modversion libsodium 2>/dev/null || echo '?');" \
+     "AES-NI: $(grep -q -m1 -w aes /proc/cpuinfo && echo yes || echo no)"
+echo
+pg_virtualenv -t -o fsync=off -o synchronous_commit=off -o shared_buffers=1GB -o work_mem=64MB \
+    psql -X -q -d postgres -f bench/sql_bench.sql
+echo
+sh bench/core_bench.sh
