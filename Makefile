@@ -41,8 +41,6 @@ PG_CONFIG ?= pg_config
 PGXS := $(shell $(PG_CONFIG) --pgxs 2>/dev/null)
 ifneq ($(wildcard $(PGXS)),)
 include $(PGXS)
-# bib has no use for JIT bitcode; skipping it halves the build.
-with_llvm = no
 $(shlib): $(CORE_LIB)
 all: $(SQLITE_SO)
 else

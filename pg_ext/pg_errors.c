@@ -36,6 +36,7 @@ static int status_sqlstate(bib_status st)
     case BIB_ERR_SHARE_BAD_THRESHOLD:
     case BIB_ERR_SHARE_BAD_INDEX:
     case BIB_ERR_SSH_KEY_FORMAT:
+    case BIB_ERR_SHARE_LIST_FORMAT:
     case BIB_ERR_SSHSIG_ARMOR:
     case BIB_ERR_SSHSIG_FORMAT:
     case BIB_ERR_SSHSIG_VERSION:

@@ -5,6 +5,7 @@
 #ifndef BIB_CORE_H
 #define BIB_CORE_H
 
+#include "bib_audit.h"
 #include "bib_envelope.h"
 #include "bib_hkdf.h"
 #include "bib_key_cache.h"

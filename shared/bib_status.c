@@ -39,9 +39,10 @@ static const status_text status_texts[BIB_STATUS_COUNT] = {
     [BIB_ERR_AEAD_NAME] = {"ARG_AEAD_NAME", "bib: unknown AEAD",
                            "Valid values are aes256gcm and xchacha20poly1305."},
     [BIB_ERR_AEAD_UNAVAILABLE] = {"AEAD_UNAVAILABLE",
-                                  "bib: AES-256-GCM is not available on this CPU (no AES-NI)",
-                                  "Set bib.aead = 'xchacha20poly1305' to encrypt; AES-256-GCM "
-                                  "envelopes must be opened on a CPU with AES-NI."},
+                                  "bib: AES-256-GCM is not available on this CPU (no AES-NI); "
+                                  "set bib.aead to xchacha20poly1305",
+                                  "AES-256-GCM envelopes can be opened only on a CPU with AES-NI. "
+                                  "In SQLite call bib_aead('xchacha20poly1305')."},
     [BIB_ERR_NO_MEMORY] = {"NO_MEMORY", "bib: out of secure memory",
                            "Raise the locked-memory limit (ulimit -l) of the server."},
     [BIB_ERR_CRYPTO_INIT] = {"CRYPTO_INIT", "bib: libsodium could not be initialised", NULL},
@@ -74,6 +75,9 @@ static const status_text status_texts[BIB_STATUS_COUNT] = {
                                       "bib: secret to split must be 1 to 1024 bytes", NULL},
     [BIB_ERR_SHARE_NONE] = {"SHARE_TOO_FEW", "bib: no shares given", NULL},
     [BIB_ERR_SHARE_NULL] = {"SHARE_NULL", "bib: share must not be NULL", NULL},
+    [BIB_ERR_SHARE_LIST_FORMAT] = {"SHARE_LIST_FORMAT",
+                                   "bib: shares must be a JSON array of hex strings",
+                                   "Pass the JSON array that bib_shamir_split returned, or one share per argument."},
     [BIB_ERR_SHARE_SHORT] = {"SHARE_SHORT", "bib: share is too short", NULL},
     [BIB_ERR_SHARE_TOO_LONG] = {"SHARE_TOO_LONG", "bib: share is too long", NULL},
     [BIB_ERR_SHARE_BAD_MAGIC] = {"SHARE_BAD_MAGIC", "bib: not a bib share (bad magic)", NULL},
