@@ -66,6 +66,7 @@ void _PG_init(void)
     DefineCustomEnumVariable("bib.aead", "AEAD used for new bib envelopes.",
                              "aes256gcm (needs AES-NI) or xchacha20poly1305.", &bib_pg_aead,
                              BIB_AEAD_AES256GCM, aead_options, PGC_USERSET, 0, NULL, NULL, NULL);
+    bib_pg_master_key_init();
     MarkGUCPrefixReserved("bib");
     on_proc_exit(free_key_cache, (Datum)0);
 

@@ -28,6 +28,15 @@ static inline void bib_pg_check(bib_status st)
 /* The backend's raw-key schedule cache, created on first use. */
 bib_key_cache *bib_pg_key_cache(void);
 
+/* Define the master-key settings; read the key now when preloaded into the postmaster. */
+void bib_pg_master_key_init(void);
+
+/* The master key's schedule; raises the configuration or read error when there is none. */
+const bib_key_schedule *bib_pg_master_key(void);
+
+/* Drop this backend's cached key-store secrets (the master key changed). */
+void bib_keystore_forget(void);
+
 /* A palloc'ed bytea of len bytes, data left uninitialised. */
 bytea *bib_pg_bytea_alloc(size_t len);
 

@@ -10,6 +10,8 @@
 #include "bib_hkdf.h"
 #include "bib_key_cache.h"
 #include "bib_keys.h"
+#include "bib_keystore.h"
+#include "bib_master_key.h"
 #include "bib_password.h"
 #include "bib_random.h"
 #include "bib_shamir.h"

@@ -17,16 +17,20 @@ count=$(echo $tests | wc -w)
 rm -rf build/pg_regress
 mkdir -p build/pg_regress
 status=0
+keys=$top/build/pg_keys
+sh tests/pg/master_keys.sh "$keys"
+export BIB_TEST_KEYS="$keys"
 
 # -t: the cluster lives in a temporary directory (works as root, and beside
-# any cluster already running).
-pg_virtualenv -t sh -c "
+# any cluster already running).  The key store's master key is a file.
+pg_virtualenv -t -o "bib.master_key_file=$keys/master.key" sh -c "
   '$regress' --inputdir=tests/pg --outputdir=build/pg_regress \
       --dbname=bib_regress --load-extension=bib $tests
   r=\$?
   sh tests/cross/run.sh '$vectors' '$top/sqlite_ext/bib.so' || r=1
-  exit \$r
-" | tee build/pg_regress/summary.log || status=1
+  echo \$r > build/pg_regress/exit
+" | tee build/pg_regress/summary.log
+[ "$(cat build/pg_regress/exit 2>/dev/null)" = 0 ] || status=1
 failed=$(sed -n 's/^ *\([0-9]*\) of [0-9]* tests failed.*/\1/p' build/pg_regress/summary.log)
 failed=${failed:-0}
 [ -f build/pg_regress/regression.diffs ] && [ "$failed" -gt 0 ] && cat build/pg_regress/regression.diffs

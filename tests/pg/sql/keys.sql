@@ -64,7 +64,7 @@ SELECT convert_from(bib.unseal_raw(bib.seal('to me', bib.x25519_public(seed)), s
 SELECT label, pg_temp.err(stmt) FROM (VALUES
   ('x25519 secret 31',   $$SELECT bib.x25519_public(bib.random(31))$$),
   ('ed25519 seed 64',    $$SELECT bib.ed25519_public(bib.random(64))$$),
-  ('sign seed empty',    $$SELECT bib.sign('m', '')$$),
+  ('sign seed empty',    $$SELECT bib.sign('m', ''::bytea)$$),
   ('verify sig 63',      $$SELECT bib.verify('m', bib.random(63), bib.random(32))$$),
   ('verify pk 31',       $$SELECT bib.verify('m', bib.random(64), bib.random(31))$$),
   ('hkdf length 0',      $$SELECT bib.hkdf('k', '', '', 0)$$),
@@ -74,5 +74,5 @@ SELECT label, pg_temp.err(stmt) FROM (VALUES
 ) AS t(label, stmt);
 
 SELECT bib.hkdf(NULL, '', '', 32) IS NULL AS a, bib.hkdf('k', '', '', NULL) IS NULL AS b,
-       bib.x25519_public(NULL) IS NULL AS c, bib.sign(NULL, '') IS NULL AS d,
+       bib.x25519_public(NULL) IS NULL AS c, bib.sign(NULL, ''::bytea) IS NULL AS d,
        bib.verify('m', NULL, '') IS NULL AS e;

@@ -17,4 +17,5 @@ RESET bib.aead;
 SHOW bib.aead;
 SET bib.aead = 'aes128gcm';
 SET bib.no_such_setting = 'x';
-SELECT name, setting, enumvals, context FROM pg_settings WHERE name LIKE 'bib.%' ORDER BY name;
+SELECT name, enumvals, context FROM pg_settings
+WHERE name IN ('bib.aead', 'bib.master_key_file', 'bib.master_key_command') ORDER BY name;
