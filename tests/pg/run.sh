@@ -2,7 +2,8 @@
 # PostgreSQL tests against throwaway clusters made by pg_virtualenv:
 #   1. pg_regress suites (tests/pg/sql, tests/pg/expected) and the
 #      cross-engine tests (tests/cross), on a plain cluster;
-#   2. the fork-safety test of the random pool, on a cluster that preloads bib.
+#   2. the fork-safety test of the random pool, on a cluster that preloads bib;
+#   3. the key-store cluster tests (tests/pg/keystore_cluster.sh).
 # The extension must be installed (make install) beforehand.
 # Usage: tests/pg/run.sh VECTORS_DIR
 set -u
@@ -37,4 +38,10 @@ failed=${failed:-0}
 echo "pg_regress: $((count - failed)) passed, $failed failed"
 
 pg_virtualenv -t -o shared_preload_libraries=bib sh tests/pg/fork_rng.sh || status=1
+
+# The key store across sessions, dump/restore, recovery and the server log.
+sh tests/pg/master_keys.sh "$keys"
+pg_virtualenv -t -o shared_preload_libraries=bib -o "bib.master_key_file=$keys/master.key" \
+    -o log_statement=all -o log_min_messages=debug1 \
+    sh tests/pg/keystore_cluster.sh "$keys" "$top/sqlite_ext/bib.so" || status=1
 exit $status
