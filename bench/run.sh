@@ -11,7 +11,8 @@ echo "Machine: $(grep -m1 'model name' /proc/cpuinfo | sed 's/.*: //'), $(nproc)
      "PostgreSQL $(pg_config --version | sed 's/PostgreSQL //'), libsodium $(pkg-config --modversion libsodium 2>/dev/null || echo '?');" \
      "AES-NI: $(grep -q -m1 -w aes /proc/cpuinfo && echo yes || echo no)"
 echo
-pg_virtualenv -t -o fsync=off -o synchronous_commit=off -o shared_buffers=1GB -o work_mem=64MB \
+sh tests/pg/master_keys.sh build/bench_keys >/dev/null
+pg_virtualenv -t -o "bib.master_key_file=$(pwd)/build/bench_keys/master.key" -o fsync=off -o synchronous_commit=off -o shared_buffers=1GB -o work_mem=64MB \
     psql -X -q -d postgres -f bench/sql_bench.sql
 echo
 sh bench/core_bench.sh

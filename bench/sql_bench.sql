@@ -24,6 +24,10 @@ SELECT encode(bib.x25519_public(decode(:'sk', 'hex')), 'hex') AS pk \gset
 CREATE UNLOGGED TABLE small_env AS SELECT bib.encrypt_raw(v, decode(:'key', 'hex')) AS v FROM small;
 CREATE UNLOGGED TABLE big_env AS SELECT bib.encrypt_raw(v, decode(:'key', 'hex')) AS v FROM big;
 ALTER TABLE big_env ALTER v SET STORAGE EXTERNAL;
+SELECT bib.create_key('bench') IS NOT NULL AS created;
+CREATE UNLOGGED TABLE small_store AS SELECT bib.encrypt(v, 'bench') AS v FROM small;
+CREATE UNLOGGED TABLE big_store AS SELECT bib.encrypt(v, 'bench') AS v FROM big;
+ALTER TABLE big_store ALTER v SET STORAGE EXTERNAL;
 VACUUM ANALYZE;
 
 CREATE TABLE results (label text, tab text, rows bigint, value_bytes int, best_ms float8, ord serial);
@@ -65,6 +69,10 @@ SELECT bench('bib.decrypt_raw aes256gcm', format('bib.decrypt_raw(v, %s)', :'K')
   FROM unnest(ARRAY['small_env', 'big_env']) t;
 SELECT bench('bib.seal aes256gcm', format('bib.seal(v, %s)', :'PK'), t, '', :reps)
   FROM unnest(ARRAY['small', 'big']) t;
+SELECT bench('bib.encrypt by key name (key store)', 'bib.encrypt(v, ''bench'')', t, '', :reps)
+  FROM unnest(ARRAY['small', 'big']) t;
+SELECT bench('bib.decrypt (key store)', 'bib.decrypt(v)', t, '', :reps)
+  FROM unnest(ARRAY['small_store', 'big_store']) t;
 
 \o
 -- The table: µs per row, MB/s of plaintext, time relative to sha256() on the same values.

@@ -8,6 +8,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <sys/stat.h>
@@ -96,7 +97,7 @@ bib_status bib_master_key_read_command(uint8_t key[BIB_MASTER_KEYBYTES], const c
 {
     char text[TEXT_BYTES];
     size_t len = 0;
-    int rc, exit_status;
+    int rc, exit_status, exited_ok, cut_off;
     bib_status status;
     FILE *out = popen(command, "r");
 
@@ -104,7 +105,16 @@ bib_status bib_master_key_read_command(uint8_t key[BIB_MASTER_KEYBYTES], const c
         return BIB_ERR_MASTER_KEY_COMMAND;
     rc = read_all(fileno(out), text, sizeof text, &len);
     exit_status = pclose(out);
-    if (rc != 0 || exit_status == -1 || !WIFEXITED(exit_status) || WEXITSTATUS(exit_status) != 0)
+    exited_ok = exit_status != -1 && WIFEXITED(exit_status) && WEXITSTATUS(exit_status) == 0;
+    /*
+     * Reading stops after too much output, so a command still writing dies
+     * of SIGPIPE (or its shell exits 128 + SIGPIPE): its output is what is
+     * wrong, whatever the size of the pipe buffer let it finish.
+     */
+    cut_off = rc == 0 && len > sizeof text && exit_status != -1 &&
+              ((WIFSIGNALED(exit_status) && WTERMSIG(exit_status) == SIGPIPE) ||
+               (WIFEXITED(exit_status) && WEXITSTATUS(exit_status) == 128 + SIGPIPE));
+    if (rc != 0 || !(exited_ok || cut_off))
         status = BIB_ERR_MASTER_KEY_COMMAND;
     else if (len > sizeof text)
         status = BIB_ERR_MASTER_KEY_FORMAT;

@@ -6,16 +6,20 @@
  *
  * Every function of the extension is listed in `functions` below with its
  * arity and flags; its manual is the header comment of the file that holds
- * its C code (sqlite_envelope.c, sqlite_keys.c, sqlite_shamir.c, and this
+ * its C code (sqlite_envelope.c, sqlite_keys.c, sqlite_shamir.c, sqlite_keystore.c,
+ * sqlite_audit.c, sqlite_audit_entry.c, sqlite_audit_context.c, and this
  * file for bib_aead).
  *
  * Flags.  Functions that take or produce secrets (keys, plaintexts, random
- * bytes, shares) or read connection state are SQLITE_DIRECTONLY: a view,
+ * bytes, shares), read connection state or write (audit_enable, audit_append,
+ * set_context...) are SQLITE_DIRECTONLY: a view,
  * trigger, CHECK constraint, default or generated column of a database file
  * — which whoever wrote the file controls — cannot call them ("unsafe use of
- * bib_encrypt_raw()").  Only bib_envelope_info and bib_verify, which touch
- * no secret, are SQLITE_INNOCUOUS, so they work in schemas even with
- * PRAGMA trusted_schema=OFF.  Functions whose result depends only on their
+ * bib_encrypt_raw()").  bib_envelope_info and bib_verify, which touch no
+ * secret, and the functions that audit triggers call (bib_audit_row_json,
+ * bib_audit_diff_json, bib_audit_row_hash, bib_audit_chain, bib_context —
+ * see sqlite_audit_entry.c) are SQLITE_INNOCUOUS, so they work in schemas
+ * even with PRAGMA trusted_schema=OFF.  Functions whose result depends only on their
  * arguments are also SQLITE_DETERMINISTIC.
  *
  * Errors.  A failing function raises the core's message for the status,
@@ -53,6 +57,10 @@ SQLITE_EXTENSION_INIT1
 #define SECRET_PURE (SECRET | SQLITE_DETERMINISTIC)
 /* No secret, result from the arguments alone: fine anywhere. */
 #define PUBLIC_PURE (SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS)
+/* No secret, but reads connection state (the audit context): fine anywhere. */
+#define PUBLIC (SQLITE_UTF8 | SQLITE_INNOCUOUS)
+/* Writes the database or connection state, or reads the whole audit log: not from a schema. */
+#define WRITES (SQLITE_UTF8 | SQLITE_DIRECTONLY)
 
 static const struct {
     const char *name;
@@ -85,6 +93,39 @@ static const struct {
     {"bib_shamir_combine", -1, SECRET_PURE, bib_sql_shamir_combine},
     {"bib_aead", 0, SECRET, bib_sql_aead},
     {"bib_aead", 1, SECRET, bib_sql_aead},
+    {"bib_master_key_load", 1, SECRET, bib_sql_master_key_load},
+    {"bib_master_key_fingerprint", 0, SECRET, bib_sql_master_key_fingerprint},
+    {"bib_key_create", 1, SECRET, bib_sql_key_create},
+    {"bib_key_create", 2, SECRET, bib_sql_key_create},
+    {"bib_key_rotate", 1, SECRET, bib_sql_key_rotate},
+    {"bib_key_revoke", 1, SECRET, bib_sql_key_revoke},
+    {"bib_public_key", 1, SECRET, bib_sql_public_key},
+    {"bib_encrypt", 2, SECRET, bib_sql_encrypt},
+    {"bib_encrypt", 3, SECRET, bib_sql_encrypt},
+    {"bib_encrypt_text", 2, SECRET, bib_sql_encrypt},
+    {"bib_encrypt_text", 3, SECRET, bib_sql_encrypt},
+    {"bib_decrypt", 1, SECRET, bib_sql_decrypt},
+    {"bib_decrypt", 2, SECRET, bib_sql_decrypt},
+    {"bib_decrypt_text", 1, SECRET, bib_sql_decrypt_text},
+    {"bib_decrypt_text", 2, SECRET, bib_sql_decrypt_text},
+    {"bib_reencrypt", 1, SECRET, bib_sql_reencrypt},
+    {"bib_reencrypt", 2, SECRET, bib_sql_reencrypt},
+    {"bib_export_key", 2, SECRET, bib_sql_export_key},
+    {"bib_import_key", 2, SECRET, bib_sql_import_key},
+    {"bib_audit_enable", 1, WRITES, bib_sql_audit_enable},
+    {"bib_audit_enable", 2, WRITES, bib_sql_audit_enable},
+    {"bib_audit_disable", 1, WRITES, bib_sql_audit_disable},
+    {"bib_audit_append", 1, WRITES, bib_sql_audit_append},
+    {"bib_audit_append", 2, WRITES, bib_sql_audit_append},
+    {"bib_audit_verify", 0, WRITES, bib_sql_audit_verify},
+    {"bib_audit_verify", 1, WRITES, bib_sql_audit_verify},
+    {"bib_audit_digest", 0, WRITES, bib_sql_audit_digest},
+    {"bib_set_context", 2, WRITES, bib_sql_set_context},
+    {"bib_context", 1, PUBLIC, bib_sql_context},
+    {"bib_audit_row_json", -1, PUBLIC_PURE, bib_sql_audit_row_json},
+    {"bib_audit_diff_json", -1, PUBLIC_PURE, bib_sql_audit_diff_json},
+    {"bib_audit_row_hash", 12, PUBLIC_PURE, bib_sql_audit_row_hash},
+    {"bib_audit_chain", 2, PUBLIC_PURE, bib_sql_audit_chain},
 };
 
 /* The result code that goes with a status; the message is the core's. */
@@ -141,6 +182,8 @@ static void conn_release(void *p)
     if (--conn->refs > 0)
         return;
     bib_key_cache_free(conn->keys);
+    bib_sqlite_keystore_free(conn->store);
+    bib_sqlite_context_clear(conn);
     sqlite3_free(conn);
 }
 
@@ -159,6 +202,7 @@ int sqlite3_bib_init(sqlite3 *db, char **err, const sqlite3_api_routines *api)
     conn = sqlite3_malloc(sizeof *conn);
     if (conn == NULL)
         return SQLITE_NOMEM;
+    memset(conn, 0, sizeof *conn);
     conn->refs = 1;
     conn->aead = BIB_AEAD_AES256GCM;
     conn->keys = bib_key_cache_new();
@@ -166,6 +210,14 @@ int sqlite3_bib_init(sqlite3 *db, char **err, const sqlite3_api_routines *api)
         sqlite3_free(conn);
         *err = sqlite3_mprintf("%s", bib_status_message(BIB_ERR_NO_MEMORY));
         return SQLITE_NOMEM;
+    }
+    /* A BIB_MASTER_KEY_FILE that cannot be used fails the load (sqlite_keystore.c). */
+    st = bib_sqlite_keystore_new(&conn->store);
+    if (st != BIB_OK) {
+        bib_key_cache_free(conn->keys);
+        sqlite3_free(conn);
+        *err = sqlite3_mprintf("%s", bib_status_message(st));
+        return st == BIB_ERR_NO_MEMORY ? SQLITE_NOMEM : SQLITE_ERROR;
     }
     for (size_t i = 0; i < sizeof functions / sizeof functions[0] && rc == SQLITE_OK; i++) {
         /* Taken before the call: SQLite runs conn_release itself if registration fails. */

@@ -18,16 +18,24 @@
 
 SQLITE_EXTENSION_INIT3
 
+/* The keys of bib_set_context(), in this order: operation_id, job_id, source, actor. */
+#define BIB_SQLITE_CONTEXT_KEYS 4
+
 /*
  * State of one connection, given as user data to every bib function of that
  * connection and freed when the last of them is dropped (connection closed
  * or every function replaced).  SQLite serialises the functions of one
  * connection, so no lock is needed.
  */
+/* The key store of a connection: master key and unwrapped keys (sqlite_keystore_store.c). */
+typedef struct bib_keystore bib_keystore;
+
 typedef struct bib_conn {
     int refs;            /* functions holding this state, +1 while the loader runs */
     bib_aead aead;       /* bib_aead(): the AEAD of new envelopes */
     bib_key_cache *keys; /* raw-key schedules (secure memory) of bib_encrypt_raw/decrypt_raw */
+    bib_keystore *store; /* master key and unwrapped stored keys (secure memory) */
+    char *context[BIB_SQLITE_CONTEXT_KEYS]; /* bib_set_context(): sqlite3_malloc'd or NULL */
 } bib_conn;
 
 /* A byte-string argument; p is never NULL, even for zero bytes. */
@@ -108,6 +116,43 @@ bib_sql_function bib_sql_gen_password;
 /* sqlite_shamir.c */
 bib_sql_function bib_sql_shamir_split;
 bib_sql_function bib_sql_shamir_combine;
+
+/* sqlite_audit.c */
+bib_sql_function bib_sql_audit_enable;
+bib_sql_function bib_sql_audit_disable;
+bib_sql_function bib_sql_audit_append;
+bib_sql_function bib_sql_audit_verify;
+bib_sql_function bib_sql_audit_digest;
+
+/* sqlite_audit_entry.c */
+bib_sql_function bib_sql_audit_row_json;
+bib_sql_function bib_sql_audit_diff_json;
+bib_sql_function bib_sql_audit_row_hash;
+bib_sql_function bib_sql_audit_chain;
+
+/* sqlite_audit_context.c */
+bib_sql_function bib_sql_set_context;
+bib_sql_function bib_sql_context;
+/* Forget the connection's context (when its state is freed). */
+void bib_sqlite_context_clear(bib_conn *conn);
+
+/* sqlite_keystore.c */
+bib_sql_function bib_sql_master_key_load;
+bib_sql_function bib_sql_master_key_fingerprint;
+bib_sql_function bib_sql_key_create;
+bib_sql_function bib_sql_key_rotate;
+bib_sql_function bib_sql_key_revoke;
+bib_sql_function bib_sql_public_key;
+bib_sql_function bib_sql_encrypt;
+bib_sql_function bib_sql_decrypt;
+bib_sql_function bib_sql_decrypt_text;
+bib_sql_function bib_sql_reencrypt;
+bib_sql_function bib_sql_export_key;
+bib_sql_function bib_sql_import_key;
+
+/* sqlite_keystore_store.c: a connection's key store, with the key of BIB_MASTER_KEY_FILE if set. */
+BIB_MUST_CHECK bib_status bib_sqlite_keystore_new(bib_keystore **store);
+void bib_sqlite_keystore_free(bib_keystore *store);
 
 /* The loadable extension's entry point (.load ./bib). */
 int sqlite3_bib_init(sqlite3 *db, char **err, const sqlite3_api_routines *api);

@@ -93,6 +93,40 @@ e_pg=$(pg -c "SELECT bib.decrypt_raw('\\x62696201', '\\x$key')" 2>&1 | sed -n 's
 e_lite=$(lite "SELECT bib_decrypt_raw(X'62696201', X'$key')" 2>&1 | sed -n 's/^.*\(bib: .*\)$/\1/p')
 check "same error text" "$e_pg" "$e_lite"
 
+# Key store: keys exported from PostgreSQL, sealed to a key SQLite holds, import
+# into SQLite (under SQLite's own master key) and open PostgreSQL's envelopes;
+# and the reverse.  Needs bib.master_key_file on the server (tests/pg/run.sh).
+work=$(mktemp -d)
+head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n' > "$work/lite.key"
+chmod 600 "$work/lite.key"
+db="$work/keys.db"
+litekeys() { sqlite3 -batch -noheader "$db" -cmd ".load $so" -cmd "SELECT 1 FROM (SELECT bib_master_key_load('$work/lite.key'))" "$@" | tail -n +2; }
+lite_sk=$(lite "SELECT lower(hex(bib_random(32)))")
+lite_pk=$(lite "SELECT lower(hex(bib_x25519_public(X'$lite_sk')))")
+pg -c "SELECT bib.create_key('cross_aead')" -c "SELECT bib.create_key('cross_node', 'x25519')" >/dev/null
+pg -c "SELECT bib.rotate_key('cross_aead')" >/dev/null
+env_key=$(pg -c "SELECT encode(bib.encrypt('\\x$plain', 'cross_aead', '\\x$ad'), 'hex')")
+env_seal=$(pg -c "SELECT encode(bib.seal('\\x$plain', bib.public_key('cross_node')), 'hex')")
+blob_aead=$(pg -c "SELECT encode(bib.export_key('cross_aead', '\\x$lite_pk'), 'hex')")
+blob_node=$(pg -c "SELECT encode(bib.export_key('cross_node', '\\x$lite_pk'), 'hex')")
+got=$(litekeys "SELECT bib_import_key(X'$blob_aead', X'$lite_sk') + bib_import_key(X'$blob_node', X'$lite_sk')")
+check "SQLite imports PostgreSQL's keys (2 + 1 versions)" "3" "$got"
+got=$(litekeys "SELECT lower(hex(bib_decrypt(X'$env_key', X'$ad')))")
+check "SQLite opens PostgreSQL's KEY envelope with the imported key" "$plain" "$got"
+got=$(litekeys "SELECT lower(hex(bib_decrypt(X'$env_seal')))")
+check "SQLite opens PostgreSQL's SEAL envelope with the imported key" "$plain" "$got"
+
+pg_sk=$(pg -c "SELECT encode(bib.random(32), 'hex')")
+pg_pk=$(pg -c "SELECT encode(bib.x25519_public('\\x$pg_sk'), 'hex')")
+litekeys "SELECT 1 FROM (SELECT bib_key_create('cross_lite'))" >/dev/null
+env_lite=$(litekeys "SELECT lower(hex(bib_encrypt(X'$plain', 'cross_lite', X'$ad')))")
+blob_lite=$(litekeys "SELECT lower(hex(bib_export_key('cross_lite', X'$pg_pk')))")
+got=$(pg -c "SELECT bib.import_key('\\x$blob_lite', '\\x$pg_sk')")
+check "PostgreSQL imports SQLite's key" "1" "$got"
+got=$(pg -c "SELECT encode(bib.decrypt('\\x$env_lite', '\\x$ad'), 'hex')")
+check "PostgreSQL opens SQLite's envelope with the imported key" "$plain" "$got"
+rm -rf "$work"
+
 psql -X -q -c "DROP DATABASE bib_cross"
 echo "cross: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]
