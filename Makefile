@@ -56,7 +56,7 @@ CORE_SRC = $(wildcard shared/*.c)
 CORE_HDR = $(wildcard shared/*.h)
 BIB_CC ?= cc
 BIB_CFLAGS = -std=c11 -D_GNU_SOURCE -O2 -g -fPIC -Wall -Wextra -Wpedantic -Wshadow \
-	-Wstrict-prototypes -Wmissing-prototypes -Werror=implicit-function-declaration \
+	-Wstrict-prototypes -Wmissing-prototypes -Werror=implicit-function-declaration -Werror=vla \
 	-fstack-protector-strong -D_FORTIFY_SOURCE=2
 
 $(BUILD)/core/%.o: shared/%.c $(CORE_HDR)

@@ -299,9 +299,9 @@ static void put_json_name(sqlite3_str *out, const char *s)
 static char *row_image_sql(const audit_table *t, int key_only, int side, const char *row)
 {
     int chunk = side < 0 ? ROW_CHUNK : DIFF_CHUNK;
-    int idx[t->ncols];
+    int *idx = sqlite3_malloc64(sizeof(int) * (size_t)(t->ncols > 0 ? t->ncols : 1));
     int n = 0;
-    char *expr = sqlite3_mprintf("NULL");
+    char *expr = idx != NULL ? sqlite3_mprintf("NULL") : NULL;
 
     for (int i = 0; i < t->ncols; i++)
         if (!key_only || t->cols[i].pk > 0)
@@ -350,6 +350,7 @@ static char *row_image_sql(const audit_table *t, int key_only, int side, const c
         sqlite3_free(expr);
         expr = next;
     }
+    sqlite3_free(idx);
     return expr;
 }
 
