@@ -12,7 +12,18 @@ echo "Machine: $(grep -m1 'model name' /proc/cpuinfo | sed 's/.*: //'), $(nproc)
      "AES-NI: $(grep -q -m1 -w aes /proc/cpuinfo && echo yes || echo no)"
 echo
 sh tests/pg/master_keys.sh build/bench_keys >/dev/null
-pg_virtualenv -t -o "bib.master_key_file=$(pwd)/build/bench_keys/master.key" -o fsync=off -o synchronous_commit=off -o shared_buffers=1GB -o work_mem=64MB \
-    psql -X -q -d postgres -f bench/sql_bench.sql
+# pgsodium is compared when it is installed with its getkey script (it is not a
+# Debian package: build it from source for the run; its code is never committed here).
+ext=$(pg_config --sharedir)/extension
+if [ -f "$ext/pgsodium.control" ] && [ -x "$ext/pgsodium_getkey" ]; then
+    pgsodium=true preload="-o shared_preload_libraries=pgsodium"
+else
+    pgsodium=false preload=""
+    echo "(pgsodium is not installed: its row is left out)"
+fi
+# shellcheck disable=SC2086
+pg_virtualenv -t -o "bib.master_key_file=$(pwd)/build/bench_keys/master.key" $preload \
+    -o fsync=off -o synchronous_commit=off -o shared_buffers=1GB -o work_mem=64MB \
+    psql -X -q -d postgres -v pgsodium=$pgsodium -f bench/sql_bench.sql
 echo
 sh bench/core_bench.sh

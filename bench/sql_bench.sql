@@ -73,6 +73,14 @@ SELECT bench('bib.encrypt by key name (key store)', 'bib.encrypt(v, ''bench'')',
   FROM unnest(ARRAY['small', 'big']) t;
 SELECT bench('bib.decrypt (key store)', 'bib.decrypt(v)', t, '', :reps)
   FROM unnest(ARRAY['small_store', 'big_store']) t;
+-- pgsodium (when bench/run.sh found it installed): its encryption by key UUID.
+\if :pgsodium
+CREATE EXTENSION pgsodium;
+SELECT id AS pgsodium_key FROM pgsodium.create_key() \gset
+SELECT bench('pgsodium crypto_aead_det_encrypt by key UUID',
+             format('pgsodium.crypto_aead_det_encrypt(v, ''''::bytea, %L::uuid)', :'pgsodium_key'), t, '', 1)
+  FROM unnest(ARRAY['small_pgp', 'big_pgp']) t;
+\endif
 
 \o
 -- The table: µs per row, MB/s of plaintext, time relative to sha256() on the same values.
