@@ -27,3 +27,5 @@ pg_virtualenv -t -o "bib.master_key_file=$(pwd)/build/bench_keys/master.key" $pr
     psql -X -q -d postgres -v pgsodium=$pgsodium -f bench/sql_bench.sql
 echo
 sh bench/core_bench.sh
+echo
+sh bench/audit_bench.sh

@@ -67,6 +67,7 @@ void _PG_init(void)
                              "aes256gcm (needs AES-NI) or xchacha20poly1305.", &bib_pg_aead,
                              BIB_AEAD_AES256GCM, aead_options, PGC_USERSET, 0, NULL, NULL, NULL);
     bib_pg_master_key_init();
+    bib_pg_audit_init();
     MarkGUCPrefixReserved("bib");
     on_proc_exit(free_key_cache, (Datum)0);
 

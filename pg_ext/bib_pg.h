@@ -15,6 +15,9 @@
 /* bib.aead, as a bib_aead value. */
 extern int bib_pg_aead;
 
+/* Define the audit settings and callbacks (pg_audit.c); called by _PG_init. */
+void bib_pg_audit_init(void);
+
 /* Raise the error of a non-OK status: SQLSTATE, "bib: " message and hint.  Never returns. */
 pg_attribute_noreturn() void bib_pg_raise(bib_status status);
 

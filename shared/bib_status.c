@@ -183,6 +183,29 @@ static const status_text status_texts[BIB_STATUS_COUNT] = {
                              "The keys are operation_id, job_id, source and actor."},
     [BIB_ERR_CONTEXT_UUID] = {"CONTEXT_UUID", "bib: operation_id and job_id must be UUIDs",
                               "Write them as 8-4-4-4-12 hexadecimal digits."},
+
+    [BIB_ERR_ROLE_NULL] = {"ROLE_NULL", "bib: role must not be NULL",
+                           "Name one of the six bib roles, for example 'bibd_query'."},
+    [BIB_ERR_ROLE_UNKNOWN] = {"ROLE_UNKNOWN", "bib: role does not exist",
+                              "bib.bootstrap_roles() creates the six bib roles."},
+    [BIB_ERR_ROLE_NOT_BIB] = {"ROLE_NOT_BIB", "bib: not a bib role",
+                              "The bib roles are bibd_admin, bibd_scrape, bibd_query, "
+                              "bibd_transform, bibd_audit and bibd_readonly."},
+    [BIB_ERR_ROLE_NOT_MEMBER] = {"ROLE_NOT_MEMBER", "bib: permission denied to use this role",
+                                 "The session user must be a member of the role: GRANT it to "
+                                 "the login."},
+    [BIB_ERR_OPERATION_NO_TRANSACTION] = {"OPERATION_NO_TRANSACTION",
+                                          "bib: begin_operation needs a transaction block",
+                                          "Call it right after BEGIN; the role and the context "
+                                          "end with the transaction."},
+    [BIB_ERR_CREDENTIALS_DENIED] = {"CREDENTIALS_DENIED",
+                                    "bib: permission denied to manage credentials",
+                                    "Only superusers and members of bibd_admin may rotate or "
+                                    "expire credentials."},
+    [BIB_ERR_CREDENTIALS_GRACE] = {"CREDENTIALS_GRACE",
+                                   "bib: grace must be an interval from 0 to 30 days",
+                                   "The previous login keeps working for the grace period; "
+                                   "'0' ends it at once."},
 };
 /* clang-format on */
 

@@ -72,6 +72,12 @@ run "SELECT bib.decrypt_text(card, '\''payments:1'\'') AS reencrypted_data_opens
 echo
 echo "-- A tampered envelope is refused, with a hint"
 run "SELECT bib.decrypt_raw(set_byte(e, 60, get_byte(e, 60) # 1), key) FROM demo_keys, LATERAL (SELECT bib.encrypt_raw('\''pay 10 EUR'\'', key) AS e) x"
+echo
+echo "-- Roles and credentials: six roles, then two rotations; the old login keeps a grace period"
+run "SELECT * FROM bib.bootstrap_roles()"
+run "SELECT login, length(password) AS password_chars, valid_until FROM bib.rotate_credentials('\''bibd_query'\'', '\''5 minutes'\'')"
+run "SELECT r.login, r.password IS NULL AS plaintext_withheld, length(convert_from(bib.unseal_raw(r.sealed_password, node_sk), '\''UTF8'\'')) AS unsealed_chars FROM demo_keys, bib.rotate_credentials('\''bibd_query'\'', '\''5 minutes'\'', bib.x25519_public(node_sk)) r"
+run "SELECT role, login, generation, status, valid_until > now() AS still_valid FROM bib.credentials ORDER BY login"
 true
 ' 2>&1 | grep -v -e '^Creating new PostgreSQL cluster' -e '^Dropping cluster'
 rm -rf "$work"

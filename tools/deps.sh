@@ -16,6 +16,8 @@ need=""
 want() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q "install ok installed" || need="$need $1"; }
 want "postgresql-$major"
 want "postgresql-server-dev-$major"
+# the audit benchmark compares with pgaudit
+want "postgresql-$major-pgaudit"
 want libsodium-dev
 want libcmocka-dev
 want libsqlite3-dev

@@ -3,7 +3,8 @@
 #   1. pg_regress suites (tests/pg/sql, tests/pg/expected) and the
 #      cross-engine tests (tests/cross), on a plain cluster;
 #   2. the fork-safety test of the random pool, on a cluster that preloads bib;
-#   3. the key-store cluster tests (tests/pg/keystore_cluster.sh).
+#   3. the key-store cluster tests (tests/pg/keystore_cluster.sh);
+#   4. credential rotation under pgbench load (tests/pg/credentials_load.sh).
 # The extension must be installed (make install) beforehand.
 # Usage: tests/pg/run.sh VECTORS_DIR
 set -u
@@ -44,4 +45,27 @@ sh tests/pg/master_keys.sh "$keys"
 pg_virtualenv -t -o shared_preload_libraries=bib -o "bib.master_key_file=$keys/master.key" \
     -o log_statement=all -o log_min_messages=debug1 \
     sh tests/pg/keystore_cluster.sh "$keys" "$top/sqlite_ext/bib.so" || status=1
+
+# Audit: the isolation specs (a seal never blocks writers, waits for the
+# right transactions, skips aborted ones) and the external verifier against
+# a real COPY export, on a plain cluster.
+isolation="$(dirname "$pgxs")/../test/isolation/pg_isolation_regress"
+specs=$(ls tests/pg/isolation/specs | sed -n 's/\.spec$//p')
+rm -rf build/isolation
+mkdir -p build/isolation
+pg_virtualenv -t sh -c "
+  '$isolation' --inputdir=tests/pg/isolation --outputdir=build/isolation \
+      --dbname=bib_isolation $specs
+  echo \$? > build/isolation/exit
+  sh tests/pg/audit_export.sh || echo 1 >> build/isolation/exit
+" | tee build/isolation/summary.log
+[ "$(cat build/isolation/exit 2>/dev/null)" = 0 ] || status=1
+ifailed=$(sed -n 's/^ *\([0-9]*\) of [0-9]* tests failed.*/\1/p' build/isolation/summary.log)
+ifailed=${ifailed:-0}
+[ -f build/isolation/regression.diffs ] && [ "$ifailed" -gt 0 ] && cat build/isolation/regression.diffs
+echo "isolation: $(($(echo $specs | wc -w) - ifailed)) passed, $ifailed failed"
+
+# Rotation under load; the server log must hold none of the passwords.
+pg_virtualenv -t -o log_statement=all -o log_connections=on \
+    sh tests/pg/credentials_load.sh "$top/sqlite_ext/bib.so" || status=1
 exit $status

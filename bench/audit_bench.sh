@@ -1,0 +1,156 @@
+#!/bin/sh
+# Audit benchmark (issue 4): a 6-column table of 100k rows under five
+# variants, side by side in one throwaway cluster (fsync off):
+#   none      no audit
+#   bib       bib.audit_enable
+#   plpgsql   a PL/pgSQL AFTER ROW trigger writing to_jsonb(OLD)/to_jsonb(NEW)
+#   chain     the same plus a naive hash chain through a locked one-row head
+#   pgaudit   pgaudit with pgaudit.log = 'write' (shared_preload_libraries)
+# Workloads: pgbench single-row INSERT and UPDATE by random key, 1 and 2
+# clients, AUDIT_BENCH_SECONDS (default 5) per run, AUDIT_BENCH_RUNS (3) runs
+# interleaved across variants, medians; one 200k-row INSERT ... SELECT (60 s
+# limit); then bib.audit_seal() of 1M pending entries and bib.audit_verify().
+# Prints a Markdown table; called by bench/run.sh.  Needs postgresql-<major>-pgaudit.
+set -eu
+cd "$(dirname "$0")/.."
+secs=${AUDIT_BENCH_SECONDS:-5}
+runs=${AUDIT_BENCH_RUNS:-3}
+variants="none bib plpgsql chain pgaudit"
+# Scripts and raw results stay in build/audit_bench for inspection.
+dir=$(pwd)/build/audit_bench
+rm -rf "$dir"
+mkdir -p "$dir"
+
+cat > "$dir/setup.sql" <<'SQL'
+\set ON_ERROR_STOP 1
+SET client_min_messages = warning;
+CREATE EXTENSION IF NOT EXISTS bib;
+CREATE TABLE t (id bigserial PRIMARY KEY, name text, qty int, price numeric,
+                tags text[], at timestamptz);
+INSERT INTO t (name, qty, price, tags, at)
+SELECT 'item ' || g, g % 1000, (g % 10000) / 100.0, ARRAY['a', 'b' || (g % 7)],
+       now() - g * interval '1 second' FROM generate_series(1, 100000) g;
+VACUUM ANALYZE t;
+CREATE TABLE log (id bigserial PRIMARY KEY, at timestamptz NOT NULL DEFAULT clock_timestamp(),
+                  op text, old_row jsonb, new_row jsonb, hash bytea);
+CREATE TABLE chain_head (one int PRIMARY KEY, hash bytea);
+INSERT INTO chain_head VALUES (1, '\x');
+CREATE FUNCTION log_row() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  INSERT INTO log (op, old_row, new_row)
+  VALUES (TG_OP, CASE WHEN TG_OP <> 'INSERT' THEN to_jsonb(OLD) END,
+                 CASE WHEN TG_OP <> 'DELETE' THEN to_jsonb(NEW) END);
+  RETURN NULL;
+END $$;
+CREATE FUNCTION log_row_chained() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE
+  prev bytea;
+  o jsonb := CASE WHEN TG_OP <> 'INSERT' THEN to_jsonb(OLD) END;
+  n jsonb := CASE WHEN TG_OP <> 'DELETE' THEN to_jsonb(NEW) END;
+BEGIN
+  SELECT hash INTO prev FROM chain_head WHERE one = 1 FOR UPDATE;
+  prev := sha256(prev || convert_to(coalesce(o::text, '') || coalesce(n::text, ''), 'UTF8'));
+  UPDATE chain_head SET hash = prev WHERE one = 1;
+  INSERT INTO log (op, old_row, new_row, hash) VALUES (TG_OP, o, n, prev);
+  RETURN NULL;
+END $$;
+SQL
+cat > "$dir/insert.sql" <<'SQL'
+INSERT INTO t (name, qty, price, tags, at) VALUES ('new item', 7, 19.99, ARRAY['x', 'y'], now());
+SQL
+cat > "$dir/update.sql" <<'SQL'
+\set k random(1, 100000)
+UPDATE t SET qty = qty + 1, at = now() WHERE id = :k;
+SQL
+cat > "$dir/bulk.sql" <<'SQL'
+\timing on
+INSERT INTO t (name, qty, price, tags, at)
+SELECT 'bulk ' || g, g % 1000, (g % 10000) / 100.0, ARRAY['a', 'b' || (g % 7)], now()
+  FROM generate_series(1, 200000) g;
+SQL
+cat > "$dir/seal.sql" <<'SQL'
+\timing on
+SELECT count(*) AS pending FROM bib.audit_log WHERE id > (SELECT max(last_id) FROM bib.audit_seals);
+SELECT bib.audit_seal();
+SELECT entries_checked FROM bib.audit_verify();
+SQL
+
+# Inside the cluster: one database per variant (pgaudit.log is set per database).
+cat > "$dir/inside.sh" <<INSIDE
+set -eu
+for v in $variants; do
+  psql -X -q -d postgres -c "CREATE DATABASE bench_\$v"
+  psql -X -q -d bench_\$v -f "$dir/setup.sql"
+done
+psql -X -q -d bench_bib -c "SELECT bib.audit_enable('t')" >/dev/null
+psql -X -q -d bench_plpgsql -c "CREATE TRIGGER log_row AFTER INSERT OR UPDATE OR DELETE ON t FOR EACH ROW EXECUTE FUNCTION log_row()"
+psql -X -q -d bench_chain -c "CREATE TRIGGER log_row AFTER INSERT OR UPDATE OR DELETE ON t FOR EACH ROW EXECUTE FUNCTION log_row_chained()"
+psql -X -q -d postgres -c "ALTER DATABASE bench_pgaudit SET pgaudit.log = 'write'"
+psql -X -q -d bench_pgaudit -c "CREATE EXTENSION pgaudit"
+for r in \$(seq $runs); do
+  for w in insert update; do
+    for c in 1 2; do
+      for v in $variants; do
+        tps=\$(pgbench -n -T $secs -c \$c -j \$c -f "$dir/\$w.sql" bench_\$v 2>/dev/null \\
+              | sed -n 's/^tps = \\([0-9.]*\\).*/\\1/p')
+        echo "\$w \$c \$v \$tps" >> "$dir/tps"
+      done
+    done
+  done
+done
+for v in $variants; do
+  out=\$(PGOPTIONS='-c statement_timeout=60s' psql -X -q -d bench_\$v -f "$dir/bulk.sql" 2>&1 || true)
+  ms=\$(echo "\$out" | sed -n 's/^Time: \\([0-9.]*\\) ms.*/\\1/p')
+  case "\$out" in *"statement timeout"*) ms=timeout ;; esac
+  echo "bulk \$v \$ms" >> "$dir/bulk"
+done
+# 1M pending entries, then seal them and verify everything.
+psql -X -q -d bench_bib -c "SELECT bib.audit_seal()" >/dev/null
+psql -X -q -d bench_bib -c "INSERT INTO t (name, qty) SELECT 'seal ' || g, g FROM generate_series(1, 1000000) g"
+psql -X -q -A -t -d bench_bib -f "$dir/seal.sql" > "$dir/seal"
+INSIDE
+pg_virtualenv -t -o fsync=off -o synchronous_commit=off -o shared_buffers=1GB \
+    -o shared_preload_libraries=pgaudit -o max_wal_size=4GB sh "$dir/inside.sh" >/dev/null
+
+median() { sort -n | awk '{ a[NR] = $1 } END { if (NR == 0) print 0; else print a[int((NR + 1) / 2)] }'; }
+tps() { awk -v w="$1" -v c="$2" -v v="$3" '$1 == w && $2 == c && $3 == v { print $4 }' "$dir/tps" | median; }
+ratio() { awk -v x="$1" -v b="$2" 'BEGIN { printf "%.2f", (b > 0 ? x / b : 0) }'; }
+
+echo "### Audit — $(date -u '+%Y-%m-%d %H:%M UTC')"
+echo
+echo "\`sh bench/audit_bench.sh\` (AUDIT_BENCH_SECONDS=$secs, AUDIT_BENCH_RUNS=$runs; pgbench simple"
+echo "protocol; fsync=off, synchronous_commit=off, shared_buffers=1GB). Transactions/s, median of"
+echo "$runs runs; in brackets the fraction of the no-audit throughput."
+echo
+echo "| workload | none | bib | PL/pgSQL trigger | + naive chain | pgaudit (write) |"
+echo "|---|---|---|---|---|---|"
+for w in insert update; do
+    for c in 1 2; do
+        base=$(tps $w $c none)
+        line="| $w, $c client(s) |"
+        for v in $variants; do
+            x=$(tps $w $c $v)
+            line="$line $(printf '%.0f' "$x") ($(ratio "$x" "$base")) |"
+        done
+        echo "$line"
+    done
+done
+bbase=$(awk '$2 == "none" { print $3 }' "$dir/bulk")
+line="| bulk INSERT of 200k rows, s (× none) |"
+for v in $variants; do
+    ms=$(awk -v v="$v" '$2 == v { print $3 }' "$dir/bulk")
+    case "$ms" in
+    timeout) line="$line > 60 |" ;;
+    *) line="$line $(awk -v m="$ms" 'BEGIN { printf "%.2f", m / 1000 }') ($(ratio "$ms" "$bbase")×) |" ;;
+    esac
+done
+echo "$line"
+echo
+# seal output: pending, Time, (seal result), Time, entries_checked, Time
+pending=$(sed -n 1p "$dir/seal")
+seal_ms=$(sed -n 's/^Time: \([0-9.]*\) ms.*/\1/p' "$dir/seal" | sed -n 2p)
+entries=$(grep -v '^Time' "$dir/seal" | sed -n 3p)
+verify_ms=$(sed -n 's/^Time: \([0-9.]*\) ms.*/\1/p' "$dir/seal" | sed -n 3p)
+echo "bib.audit_seal() of $pending pending entries: $(awk -v m="$seal_ms" 'BEGIN { printf "%.2f", m / 1000 }') s;" \
+    "bib.audit_verify() of $entries entries: $(awk -v m="$verify_ms" 'BEGIN { printf "%.2f", m / 1000 }') s" \
+    "($(awk -v n="$entries" -v m="$verify_ms" 'BEGIN { printf "%.0f", n / (m / 1000) }') entries/s)."
