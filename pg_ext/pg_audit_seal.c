@@ -26,6 +26,7 @@
  * isolation the caller asked for.
  */
 #include "pg_audit.h"
+#include "pg_keystore.h"
 
 #include "access/genam.h"
 #include "access/nbtree.h"
@@ -112,15 +113,38 @@ static void read_last_seal(Relation seals, Snapshot snapshot, LastSeal *last)
 }
 
 /*
- * The signature of a seal, or NULL for an unsigned seal.  The one place
- * where seals are signed: when bib.audit_signing_key names an ed25519 key,
- * this will sign seal_hash with it through the key store (being written in
- * parallel); until that is wired, seals stay unsigned.
+ * The seal's Ed25519 signature by the active version of the key that
+ * bib.audit_signing_key names, or NULL when the setting is empty.  A name
+ * the key store does not have leaves the seal unsigned with a WARNING (the
+ * seal itself must not be lost); a key of another kind is an error.
  */
 static bytea *seal_signature(const uint8_t seal_hash[BIB_AUDIT_HASHBYTES])
 {
-    (void)seal_hash;
-    return NULL;
+    bib_stored_key *key;
+    bytea *signature;
+
+    if (bib_audit_signing_key == NULL || bib_audit_signing_key[0] == '\0')
+        return NULL;
+    key = bib_keystore_active(bib_audit_signing_key, true);
+    if (key == NULL) {
+        ereport(WARNING, (errcode(ERRCODE_UNDEFINED_OBJECT),
+                          errmsg("bib: audit signing key \"%s\" is not in the key store; the seal "
+                                 "is not signed",
+                                 bib_audit_signing_key),
+                          errhint("Create it with bib.create_key('%s', 'ed25519').",
+                                  bib_audit_signing_key)));
+        return NULL;
+    }
+    if (key->kind != BIB_KEY_ED25519)
+        ereport(ERROR, (errcode(ERRCODE_WRONG_OBJECT_TYPE),
+                        errmsg("%s", bib_status_message(BIB_ERR_KEY_WRONG_KIND)),
+                        errdetail("bib.audit_signing_key names \"%s\", a key of kind %s.",
+                                  key->name, bib_key_kind_name(key->kind)),
+                        errhint("Seals are signed with an ed25519 key.")));
+    signature = bib_pg_bytea_alloc(BIB_ED25519_SIGNATUREBYTES);
+    bib_pg_check(bib_ed25519_sign((uint8_t *)VARDATA(signature), seal_hash, BIB_AUDIT_HASHBYTES,
+                                  bib_keystore_secret(key), BIB_KEY_SECRETBYTES));
+    return signature;
 }
 
 Datum bib_audit_seal(PG_FUNCTION_ARGS)

@@ -20,10 +20,11 @@
  * far it got.  first_bad_id is the entry at fault, or for a seal whose
  * range does not chain, the first entry the seal claims.  The whole check
  * reads one snapshot, so concurrent writers and sealers do not disturb it.
- * Seal signatures are not checked yet: see seal_signature() in
- * pg_audit_seal.c.
+ * A signed seal's signature must verify with an ed25519 key of the key
+ * store (any version: seals signed before a rotation stay valid).
  */
 #include "pg_audit.h"
+#include "pg_keystore.h"
 
 #include "access/genam.h"
 #include "access/table.h"
@@ -47,6 +48,7 @@ typedef struct Seal {
     uint8_t chain_hash[BIB_AUDIT_HASHBYTES];
     uint8_t prev_hash[BIB_AUDIT_HASHBYTES];
     uint8_t seal_hash[BIB_AUDIT_HASHBYTES];
+    bytea *signature; /* NULL when the seal is unsigned */
 } Seal;
 
 typedef struct Verify {
@@ -114,6 +116,14 @@ static void load_seals(Verify *v, Snapshot snapshot)
         s->hashes_ok = get_hash(s->chain_hash, slot, AS_CHAIN_HASH) &&
                        get_hash(s->prev_hash, slot, AS_PREV_HASH) &&
                        get_hash(s->seal_hash, slot, AS_SEAL_HASH);
+        s->signature = NULL;
+        {
+            bool isnull;
+            Datum sig = slot_getattr(slot, AS_SIGNATURE + 1, &isnull);
+
+            if (!isnull)
+                s->signature = DatumGetByteaPCopy(sig);
+        }
     }
     ExecDropSingleTupleTableSlot(slot);
     index_endscan(scan);
@@ -169,6 +179,15 @@ static bool begin_seal(Verify *v)
     if (memcmp(recomputed, s->seal_hash, BIB_AUDIT_HASHBYTES) != 0) {
         fail(v, s->first_id,
              psprintf("seal %lld: seal_hash does not match the seal's other columns",
+                      (long long)s->seal_id));
+        return false;
+    }
+    if (s->signature != NULL &&
+        !bib_keystore_ed25519_verifies(s->seal_hash, BIB_AUDIT_HASHBYTES,
+                                       (const uint8_t *)VARDATA_ANY(s->signature),
+                                       VARSIZE_ANY_EXHDR(s->signature))) {
+        fail(v, s->first_id,
+             psprintf("seal %lld: signature does not verify with any ed25519 key of the key store",
                       (long long)s->seal_id));
         return false;
     }

@@ -42,6 +42,14 @@ void bib_keystore_versions(const char *name, List **keys);
 const uint8_t *bib_keystore_secret(bib_stored_key *key);
 const bib_key_schedule *bib_keystore_schedule(bib_stored_key *key);
 
+/*
+ * True when signature is a valid Ed25519 signature of message by any stored
+ * ed25519 key version, retired and revoked ones included (a seal signed
+ * before a rotation must still verify).  Needs no master key.
+ */
+bool bib_keystore_ed25519_verifies(const uint8_t *message, size_t message_len,
+                                   const uint8_t *signature, size_t signature_len);
+
 Oid bib_keystore_relid(void);
 
 /*

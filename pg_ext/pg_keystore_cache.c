@@ -300,6 +300,28 @@ void bib_keystore_versions(const char *name, List **keys)
             *keys = lappend(*keys, key);
 }
 
+bool bib_keystore_ed25519_verifies(const uint8_t *message, size_t message_len,
+                                   const uint8_t *signature, size_t signature_len)
+{
+    HASH_SEQ_STATUS seq;
+    bib_stored_key *key;
+    bool verified = false;
+
+    /* Public keys only: no master key needed, so the cache is loaded without asking for one. */
+    if (!cache_loaded)
+        cache_load();
+    hash_seq_init(&seq, by_id);
+    while ((key = hash_seq_search(&seq)) != NULL) {
+        int valid = 0;
+
+        if (key->kind == BIB_KEY_ED25519 && !verified &&
+            bib_ed25519_verify(&valid, message, message_len, signature, signature_len,
+                               key->public_key, sizeof key->public_key) == BIB_OK)
+            verified = valid;
+    }
+    return verified;
+}
+
 static key_secret *unwrapped(bib_stored_key *key)
 {
     bib_status st;
