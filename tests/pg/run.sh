@@ -4,7 +4,9 @@
 #      cross-engine tests (tests/cross), on a plain cluster;
 #   2. the fork-safety test of the random pool, on a cluster that preloads bib;
 #   3. the key-store cluster tests (tests/pg/keystore_cluster.sh);
-#   4. credential rotation under pgbench load (tests/pg/credentials_load.sh).
+#   4. the audit isolation specs and the external verifier (tests/pg/isolation,
+#      tests/pg/audit_export.sh);
+#   5. credential rotation under pgbench load (tests/pg/credentials_load.sh).
 # The extension must be installed (make install) beforehand.
 # Usage: tests/pg/run.sh VECTORS_DIR
 set -u
@@ -19,6 +21,22 @@ count=$(echo $tests | wc -w)
 rm -rf build/pg_regress
 mkdir -p build/pg_regress
 status=0
+
+# "<suite>: N passed, M failed" from a pg_regress log; a run that never got
+# as far as its summary (no cluster, say) counts every test as failed.
+summarize() { # suite log total outdir
+    if grep -q '^ *All [0-9]* tests passed' "$2"; then
+        failed=0
+    else
+        failed=$(sed -n 's/^ *\([0-9]*\) of [0-9]* tests failed.*/\1/p' "$2")
+        failed=${failed:-$3}
+    fi
+    if [ "$failed" -gt 0 ]; then
+        status=1
+        [ -f "$4/regression.diffs" ] && cat "$4/regression.diffs"
+    fi
+    echo "$1: $(($3 - failed)) passed, $failed failed"
+}
 keys=$top/build/pg_keys
 sh tests/pg/master_keys.sh "$keys"
 export BIB_TEST_KEYS="$keys"
@@ -33,10 +51,7 @@ pg_virtualenv -t -o "bib.master_key_file=$keys/master.key" sh -c "
   echo \$r > build/pg_regress/exit
 " | tee build/pg_regress/summary.log
 [ "$(cat build/pg_regress/exit 2>/dev/null)" = 0 ] || status=1
-failed=$(sed -n 's/^ *\([0-9]*\) of [0-9]* tests failed.*/\1/p' build/pg_regress/summary.log)
-failed=${failed:-0}
-[ -f build/pg_regress/regression.diffs ] && [ "$failed" -gt 0 ] && cat build/pg_regress/regression.diffs
-echo "pg_regress: $((count - failed)) passed, $failed failed"
+summarize pg_regress build/pg_regress/summary.log "$count" build/pg_regress
 
 pg_virtualenv -t -o shared_preload_libraries=bib sh tests/pg/fork_rng.sh || status=1
 
@@ -60,10 +75,7 @@ pg_virtualenv -t sh -c "
   sh tests/pg/audit_export.sh || echo 1 >> build/isolation/exit
 " | tee build/isolation/summary.log
 [ "$(cat build/isolation/exit 2>/dev/null)" = 0 ] || status=1
-ifailed=$(sed -n 's/^ *\([0-9]*\) of [0-9]* tests failed.*/\1/p' build/isolation/summary.log)
-ifailed=${ifailed:-0}
-[ -f build/isolation/regression.diffs ] && [ "$ifailed" -gt 0 ] && cat build/isolation/regression.diffs
-echo "isolation: $(($(echo $specs | wc -w) - ifailed)) passed, $ifailed failed"
+summarize isolation build/isolation/summary.log "$(echo $specs | wc -w)" build/isolation
 
 # Rotation under load; the server log must hold none of the passwords.
 pg_virtualenv -t -o log_statement=all -o log_connections=on \
