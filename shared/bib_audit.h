@@ -14,6 +14,7 @@
 #include <stdint.h>
 #include <sodium.h>
 
+#include "bib_sha256.h"
 #include "bib_status.h"
 
 #define BIB_AUDIT_HASHBYTES 32U
@@ -22,7 +23,7 @@
 
 /* row_hash = SHA-256("bib-audit-v1" || field || field ...), field = u32 length || bytes. */
 typedef struct bib_audit_row {
-    crypto_hash_sha256_state sha;
+    bib_sha256_state sha;
 } bib_audit_row;
 
 void bib_audit_row_begin(bib_audit_row *row);

@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "bib_keys.h"
+#include "bib_sha256.h"
 
 #define LABEL "bib-v1"
 #define LABEL_LEN 6U
@@ -78,13 +79,13 @@ bib_status bib_aead_check_available(bib_aead aead)
 void bib_envelope_recipient_id(uint8_t id[BIB_ENVELOPE_RECIPIENTIDBYTES],
                                const uint8_t public_key[32])
 {
-    crypto_hash_sha256_state st;
-    uint8_t digest[crypto_hash_sha256_BYTES];
+    bib_sha256_state st;
+    uint8_t digest[BIB_SHA256_BYTES];
 
-    crypto_hash_sha256_init(&st);
-    crypto_hash_sha256_update(&st, (const uint8_t *)RECIPIENT_LABEL, strlen(RECIPIENT_LABEL));
-    crypto_hash_sha256_update(&st, public_key, 32);
-    crypto_hash_sha256_final(&st, digest);
+    bib_sha256_init(&st);
+    bib_sha256_update(&st, (const uint8_t *)RECIPIENT_LABEL, strlen(RECIPIENT_LABEL));
+    bib_sha256_update(&st, public_key, 32);
+    bib_sha256_final(&st, digest);
     memcpy(id, digest, BIB_ENVELOPE_RECIPIENTIDBYTES);
 }
 

@@ -2,10 +2,11 @@
  * bib_hkdf.h — HKDF-SHA256 (RFC 5869) and the cached key schedule of
  * envelope KEY mode.
  *
- * libsodium 1.0.18 (Debian 12) has HMAC-SHA256 but no HKDF, so HKDF is built
- * here on crypto_auth_hmacsha256.  A bib_hmac_key holds the HMAC state after
- * the ipad and opad blocks of a PRK have been absorbed: expanding a 40-byte
- * info string from it then costs two SHA-256 compressions.
+ * libsodium 1.0.18 (Debian 12) has no HKDF, and its SHA-256 is portable C
+ * only, so HKDF is built here on bib_hmac_sha256 (bib_sha256.h, SHA-NI when
+ * the CPU has it).  A bib_hmac_key holds the HMAC state after the ipad and
+ * opad blocks of a PRK have been absorbed: expanding a 40-byte info string
+ * from it then costs two SHA-256 compressions.
  */
 #ifndef BIB_HKDF_H
 #define BIB_HKDF_H
@@ -14,6 +15,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "bib_sha256.h"
 #include "bib_status.h"
 
 #define BIB_HKDF_PRKBYTES 32U
@@ -21,7 +23,7 @@
 
 /* HMAC-SHA256 keyed with a PRK, pads absorbed.  Secret: keep in sodium_malloc memory. */
 typedef struct bib_hmac_key {
-    crypto_auth_hmacsha256_state state;
+    bib_hmac_sha256_state state;
 } bib_hmac_key;
 
 /* BIB_OK when 1 <= out_len <= BIB_HKDF_MAXBYTES. */

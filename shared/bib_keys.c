@@ -1,5 +1,5 @@
 /*
- * bib_keys.c — X25519/Ed25519 key helpers and SHA-256 for the SQL API.
+ * bib_keys.c — X25519/Ed25519 key helpers for the SQL API.
  */
 #include "bib_keys.h"
 
@@ -50,9 +50,4 @@ bib_status bib_ed25519_verify(int *valid, const uint8_t *message, size_t message
         return BIB_ERR_PUBLIC_KEY_LENGTH;
     *valid = crypto_sign_verify_detached(signature, message, message_len, public_key) == 0;
     return BIB_OK;
-}
-
-void bib_sha256(uint8_t digest[BIB_SHA256_BYTES], const uint8_t *data, size_t len)
-{
-    crypto_hash_sha256(digest, data, len);
 }

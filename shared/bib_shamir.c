@@ -11,6 +11,8 @@
 #include <sodium.h>
 #include <string.h>
 
+#include "bib_sha256.h"
+
 #define SHARE_VERSION 0x01
 #define SPLIT_ID_BYTES 8U
 #define MIN_SHARE_BYTES (BIB_SHAMIR_OVERHEAD + 1U)
@@ -42,9 +44,9 @@ uint8_t bib_gf256_inv(uint8_t a)
 
 static void share_check(uint8_t check[BIB_SHAMIR_CHECKBYTES], const uint8_t *share, size_t body_len)
 {
-    uint8_t digest[crypto_hash_sha256_BYTES];
+    uint8_t digest[BIB_SHA256_BYTES];
 
-    crypto_hash_sha256(digest, share, body_len);
+    bib_sha256(digest, share, body_len);
     memcpy(check, digest, BIB_SHAMIR_CHECKBYTES);
 }
 

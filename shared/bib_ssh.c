@@ -8,6 +8,8 @@
  */
 #include "bib_ssh.h"
 
+#include "bib_sha256.h"
+
 #include <sodium.h>
 #include <string.h>
 
@@ -164,8 +166,8 @@ static bib_status signed_data(uint8_t *out, size_t *out_len, size_t cap, const w
         crypto_hash_sha512(digest, message, message_len);
         digest_len = crypto_hash_sha512_BYTES;
     } else if (wire_string_is(hash_alg, "sha256")) {
-        crypto_hash_sha256(digest, message, message_len);
-        digest_len = crypto_hash_sha256_BYTES;
+        bib_sha256(digest, message, message_len);
+        digest_len = BIB_SHA256_BYTES;
     } else {
         return BIB_ERR_SSHSIG_HASH;
     }

@@ -1,11 +1,14 @@
 /*
- * test_hkdf.c — HKDF-SHA256 (bib_hkdf*) and the libsodium HMAC-SHA256 it is
- * built on, against RFC 5869 and Wycheproof.
+ * test_hkdf.c — HKDF-SHA256 (bib_hkdf*) and the HMAC-SHA256 it is built on
+ * (bib_hmac_sha256, with libsodium's alongside), against RFC 5869 and
+ * Wycheproof.
  *
  * Envelope KEY mode caches the PRK's HMAC pads and expands from them, so
  * every vector goes through both the one-shot bib_hkdf and the split
  * extract / bib_hmac_key_init / bib_hkdf_expand path, and through
  * bib_hkdf_expand_block, which the envelope uses for its 32-byte keys.
+ * The vector tests run twice, on SHA-256's portable block function and on
+ * the one the CPU picks (SHA-NI where present).
  */
 #include "vectors.h"
 
@@ -128,7 +131,34 @@ static void test_wycheproof_hkdf(void **state)
     json_free(doc);
 }
 
-/* Wycheproof's MAC tests on the libsodium HMAC-SHA256 state that bib's HKDF is built on. */
+/* The MAC of msg by each implementation: libsodium's, then bib's on either SHA-256 path. */
+#define HMAC_IMPLS 3
+static const char *const hmac_impl_names[HMAC_IMPLS] = {"libsodium", "bib portable", "bib best"};
+
+static void hmac_by_impl(uint8_t mac[BIB_SHA256_BYTES], int impl, const uint8_t *key,
+                         size_t key_len, const uint8_t *msg, size_t msg_len)
+{
+    /* Two updates, so that the streaming interface is what is exercised. */
+    if (impl == 0) {
+        crypto_auth_hmacsha256_state st;
+
+        crypto_auth_hmacsha256_init(&st, key, key_len);
+        crypto_auth_hmacsha256_update(&st, msg, msg_len / 2);
+        crypto_auth_hmacsha256_update(&st, msg + msg_len / 2, msg_len - msg_len / 2);
+        crypto_auth_hmacsha256_final(&st, mac);
+    } else {
+        bib_hmac_sha256_state st;
+
+        bib_sha256_force_portable(impl == 1);
+        bib_hmac_sha256_init(&st, key, key_len);
+        bib_hmac_sha256_update(&st, msg, msg_len / 2);
+        bib_hmac_sha256_update(&st, msg + msg_len / 2, msg_len - msg_len / 2);
+        bib_hmac_sha256_final(&st, mac);
+        bib_sha256_force_portable(0);
+    }
+}
+
+/* Wycheproof's MAC tests on bib's HMAC-SHA256, which HKDF is built on, and on libsodium's. */
 static void wycheproof_hmac_case(const json_value *group, const json_value *t, void *ctx)
 {
     counts *n = ctx;
@@ -138,26 +168,26 @@ static void wycheproof_hmac_case(const json_value *group, const json_value *t, v
     const uint8_t *msg = bag_field(&bag, t, "msg", &msg_len);
     const uint8_t *tag = bag_field(&bag, t, "tag", &tag_len);
     size_t want_len = (size_t)json_get_int(group, "tagSize") / 8;
-    uint8_t mac[crypto_auth_hmacsha256_BYTES];
-    crypto_auth_hmacsha256_state st;
-    int same;
+    int valid = wycheproof_result_of(t) == WYCHEPROOF_VALID;
 
-    assert_true(want_len <= sizeof mac);
-    /* Two updates, so that the streaming interface is what is exercised. */
-    crypto_auth_hmacsha256_init(&st, key, key_len);
-    crypto_auth_hmacsha256_update(&st, msg, msg_len / 2);
-    crypto_auth_hmacsha256_update(&st, msg + msg_len / 2, msg_len - msg_len / 2);
-    crypto_auth_hmacsha256_final(&st, mac);
-    same = tag_len == want_len && sodium_memcmp(mac, tag, want_len) == 0;
-    if (wycheproof_result_of(t) == WYCHEPROOF_VALID) {
-        if (!same)
-            VEC_FAIL("Wycheproof HMAC tcId %lld: tag differs", json_get_int(t, "tcId"));
-        n->valid++;
-    } else {
-        if (same)
-            VEC_FAIL("Wycheproof HMAC tcId %lld: invalid tag accepted", json_get_int(t, "tcId"));
-        n->invalid++;
+    assert_true(want_len <= BIB_SHA256_BYTES);
+    for (int impl = 0; impl < HMAC_IMPLS; impl++) {
+        uint8_t mac[BIB_SHA256_BYTES];
+        int same;
+
+        hmac_by_impl(mac, impl, key, key_len, msg, msg_len);
+        same = tag_len == want_len && sodium_memcmp(mac, tag, want_len) == 0;
+        if (valid && !same)
+            VEC_FAIL("Wycheproof HMAC tcId %lld, %s: tag differs", json_get_int(t, "tcId"),
+                     hmac_impl_names[impl]);
+        if (!valid && same)
+            VEC_FAIL("Wycheproof HMAC tcId %lld, %s: invalid tag accepted", json_get_int(t, "tcId"),
+                     hmac_impl_names[impl]);
     }
+    if (valid)
+        n->valid++;
+    else
+        n->invalid++;
     bag_free(&bag);
 }
 
@@ -217,12 +247,35 @@ static void test_length_limits(void **state)
                      BIB_ERR_HKDF_LENGTH);
 }
 
+static int use_portable_sha256(void **state)
+{
+    (void)state;
+    bib_sha256_force_portable(1);
+    return 0;
+}
+
+static int use_best_sha256(void **state)
+{
+    (void)state;
+    bib_sha256_force_portable(0);
+    return 0;
+}
+
 int main(void)
 {
+    /* The vector tests again on the portable SHA-256 path, named apart in the log. */
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_rfc5869),         cmocka_unit_test(test_wycheproof_hkdf),
-        cmocka_unit_test(test_wycheproof_hmac), cmocka_unit_test(test_expand_block_is_first_block),
+        cmocka_unit_test(test_rfc5869),
+        cmocka_unit_test(test_wycheproof_hkdf),
+        cmocka_unit_test(test_wycheproof_hmac),
+        cmocka_unit_test(test_expand_block_is_first_block),
         cmocka_unit_test(test_length_limits),
+        {"test_rfc5869 (portable SHA-256)", test_rfc5869, use_portable_sha256, use_best_sha256,
+         NULL},
+        {"test_wycheproof_hkdf (portable SHA-256)", test_wycheproof_hkdf, use_portable_sha256,
+         use_best_sha256, NULL},
+        {"test_expand_block_is_first_block (portable SHA-256)", test_expand_block_is_first_block,
+         use_portable_sha256, use_best_sha256, NULL},
     };
 
     return cmocka_run_group_tests_name("hkdf", tests, vec_group_setup, NULL);
