@@ -23,6 +23,7 @@ want libcmocka-dev
 want libsqlite3-dev
 want sqlite3
 want openssh-client
+want xxd
 want clang
 want libclang-rt-dev
 want make

@@ -98,7 +98,7 @@ q -c "CREATE FUNCTION pg_temp.secrets(blob bytea) RETURNS SETOF bytea LANGUAGE p
         LATERAL pg_temp.secrets(bib.unseal_raw(bib.export_key(k.name, bib.x25519_public(r.sk)), r.sk, 'bib-v1 key-export')) s
       WHERE k.version = 1" > "$work/data_keys"
 master_hex=$(tr -d ' \n' < "$keys/master.key")
-master_b64=$(printf '%s' "$master_hex" | xxd -r -p 2>/dev/null | base64 2>/dev/null || true)
+master_b64=$(printf '%s' "$master_hex" | xxd -r -p | base64)
 log=$(ls "$(dirname "$PG_CLUSTER_CONF_ROOT")"/log/*.log)
 hits=0
 for needle in "$master_hex" $(echo "$master_hex" | tr 'a-f' 'A-F') $master_b64 $(cat "$work/data_keys"); do
