@@ -5,20 +5,12 @@
 # Usage: tests/cross/run.sh VECTORS_DIR SQLITE_EXTENSION_PATH
 set -u
 so=$2
-passed=0
-failed=0
 
 lite() { sqlite3 -batch -noheader :memory: -cmd ".load $so" "$@"; }
 pg() { psql -X -At -q -v ON_ERROR_STOP=1 -d bib_cross "$@"; }
 lower() { tr 'A-F' 'a-f'; }
-check() { # label expected actual
-    if [ "$2" = "$3" ] && [ -n "$2" ]; then
-        passed=$((passed + 1))
-    else
-        failed=$((failed + 1))
-        echo "cross: FAILED $1: expected '$2', got '$3'"
-    fi
-}
+suite=cross
+. "$(dirname "$0")/../lib/check.sh"
 
 psql -X -q -c "DROP DATABASE IF EXISTS bib_cross" -c "CREATE DATABASE bib_cross" >/dev/null
 pg -c "CREATE EXTENSION bib"
@@ -128,5 +120,4 @@ check "PostgreSQL opens SQLite's envelope with the imported key" "$plain" "$got"
 rm -rf "$work"
 
 psql -X -q -c "DROP DATABASE bib_cross"
-echo "cross: $passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+check_summary

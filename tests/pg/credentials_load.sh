@@ -16,18 +16,10 @@ set -u
 so=$1
 rotations=${BIB_LOAD_ROTATIONS:-20}
 interval=2.3 # seconds between rotations: longer than the grace, so each expiry is due
-passed=0
-failed=0
 work=$(mktemp -d)
 chmod 755 "$work"
-check() { # label expected actual
-    if [ "$2" = "$3" ]; then
-        passed=$((passed + 1))
-    else
-        failed=$((failed + 1))
-        echo "credentials_load: FAILED $1: expected '$2', got '$3'"
-    fi
-}
+suite=credentials_load
+. "$(dirname "$0")/../lib/check.sh"
 q() { psql -X -At -q -v ON_ERROR_STOP=1 -d bib_load "$@"; }
 
 psql -X -q -c "CREATE DATABASE bib_load" >/dev/null
@@ -128,5 +120,4 @@ check "generated passwords found in the audit log" "0" "$(grep -cFf "$work/passw
 
 psql -X -q -c "DROP DATABASE bib_load WITH (FORCE)" >/dev/null
 [ "$failed" -eq 0 ] && rm -rf "$work"
-echo "credentials_load: $passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+check_summary

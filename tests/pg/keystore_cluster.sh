@@ -11,18 +11,10 @@
 set -u
 keys=$1
 so=$2
-passed=0
-failed=0
 work=$(mktemp -d)
 chmod 755 "$work"
-check() { # label expected actual
-    if [ "$2" = "$3" ]; then
-        passed=$((passed + 1))
-    else
-        failed=$((failed + 1))
-        echo "keystore_cluster: FAILED $1: expected '$2', got '$3'"
-    fi
-}
+suite=keystore_cluster
+. "$(dirname "$0")/../lib/check.sh"
 q() { psql -X -At -q -v ON_ERROR_STOP=1 -d bib_keys "$@"; }
 
 psql -X -q -c "CREATE DATABASE bib_keys" >/dev/null
@@ -114,5 +106,4 @@ check "secrets found in the server log" "0" "$hits"
 
 psql -X -q -c "DROP DATABASE bib_keys" -c "DROP DATABASE bib_keys_restored" >/dev/null
 rm -rf "$work"
-echo "keystore_cluster: $passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+check_summary
