@@ -42,6 +42,8 @@ PGXS := $(shell $(PG_CONFIG) --pgxs 2>/dev/null)
 ifneq ($(wildcard $(PGXS)),)
 include $(PGXS)
 $(shlib): $(CORE_LIB)
+# PGXS tracks no header dependencies: a changed struct must rebuild every user.
+$(OBJS): $(wildcard pg_ext/*.h) $(CORE_HDR)
 all: $(SQLITE_SO)
 else
 all: $(CORE_LIB) $(SQLITE_SO)

@@ -5,7 +5,8 @@
  *   pg_audit_context.c  bib.set_context: the transaction's operation context
  *   pg_audit_canon.c    the canonical bytes of an entry and its row_hash
  *   pg_audit_log.c      the only way into bib.audit_log and bib.audit_seals
- *   pg_audit_trigger.c  the row-change triggers: row images, keys, redaction
+ *   pg_audit_image.c    row images: a row as jsonb and as the text the hash covers
+ *   pg_audit_trigger.c  the row-change triggers: which rows, keys, redaction
  *   pg_audit_enable.c   bib.audit_enable / bib.audit_disable
  *   pg_audit_seal.c     bib.audit_seal and the seal signature
  *   pg_audit_verify.c   bib.audit_verify
@@ -20,6 +21,9 @@
 
 #include "access/tupdesc.h"
 #include "bib_audit.h"
+#include "catalog/pg_attribute.h"
+#include "fmgr.h"
+#include "lib/stringinfo.h"
 #include "utils/jsonb.h"
 #include "utils/relcache.h"
 #include "utils/uuid.h"
@@ -70,6 +74,18 @@ typedef enum BibSealColumn {
 extern char *bib_audit_signing_key;
 
 /*
+ * A jsonb column of an entry together with its canonical text — what
+ * JsonbToCString prints for it, the bytes the row hash covers — when its
+ * producer wrote both at once (pg_audit_image.c).  jsonb NULL is SQL NULL;
+ * text NULL means the writer prints the jsonb itself.
+ */
+typedef struct BibAuditImage {
+    Jsonb *jsonb;
+    char *text;
+    int text_len;
+} BibAuditImage;
+
+/*
  * One audit entry as its producer knows it.  The writer adds what every
  * entry carries — id, clock time, txid, session user, current user, the
  * transaction's context — and the row hash.  NULL pointers and false has_*
@@ -81,9 +97,9 @@ typedef struct BibAuditEntry {
     const char *action; /* INSERT, UPDATE, DELETE, TRUNCATE, DDL, STATEMENT, ... APP */
     const char *schema_name;
     const char *table_name;
-    Jsonb *row_key;
-    Jsonb *old_data;
-    Jsonb *new_data;
+    BibAuditImage row_key;
+    BibAuditImage old_data;
+    BibAuditImage new_data;
     const char *node_id;
     bool has_query_id;
     int64 query_id;
@@ -118,9 +134,64 @@ Oid bib_audit_seals_relid(void);
 Oid bib_audit_log_seqid(void);
 void bib_audit_relids_init(void);
 
-/* row_hash of an audit_log row given as its column values (pg_audit_canon.c). */
-void bib_audit_canon_row_hash(const Datum *values, const bool *nulls,
+/*
+ * row_hash of an audit_log row given as its column values (pg_audit_canon.c).
+ * texts, if not NULL, holds per column the canonical text a producer already
+ * has (BibAuditImage.text; NULL data: print the value).
+ */
+typedef struct BibCanonText {
+    const char *data;
+    int len;
+} BibCanonText;
+void bib_audit_canon_row_hash(const Datum *values, const bool *nulls, const BibCanonText *texts,
                               uint8_t row_hash[BIB_AUDIT_HASHBYTES]);
+
+/* How a column's value becomes a JSON value in a row image. */
+typedef enum BibImageKind {
+    IK_BOOL,
+    IK_INT, /* int2, int4, int8 */
+    IK_FLOAT4,
+    IK_FLOAT8,
+    IK_NUMERIC,
+    IK_TEXT,     /* text, varchar: the bytes as they are */
+    IK_STRING,   /* the type's output function */
+    IK_DATETIME, /* date, timestamp, timestamptz (in UTC) */
+    IK_JSONB,
+    IK_ARRAY, /* an array of any kind but IK_OTHER, element by element */
+    IK_OTHER  /* composites, json, ranges, ...: to_jsonb() */
+} BibImageKind;
+
+/* What converting a value of one type needs, built once per table. */
+typedef struct BibImageValue {
+    BibImageKind kind;
+    Oid base_type;
+    int16 typlen;
+    bool typbyval;
+    char typalign;
+    FmgrInfo fn; /* output function (IK_STRING) or to_jsonb (IK_ARRAY, IK_OTHER) */
+    struct BibImageValue *element; /* IK_ARRAY */
+} BibImageValue;
+
+/* A column of an audited table as its row images show it. */
+typedef struct BibImageColumn {
+    char *name;
+    int name_len;
+    char *quoted_name; /* the name as a JSON string */
+    int quoted_len;
+    bool redacted;
+    BibImageValue value;
+} BibImageColumn;
+
+/* Fill col for the attribute att (not dropped), allocating in cxt; redacted stays false. */
+void bib_image_column_init(BibImageColumn *col, Form_pg_attribute att, MemoryContext cxt);
+/* The indexes i < ncols with present[i], in jsonb's key order, into order; returns how many. */
+int bib_image_key_order(const BibImageColumn *cols, const bool *present, int ncols, int *order);
+/* The image of a row (values/nulls by column index) over the n columns of order that include
+ * selects, in the current memory context. */
+void bib_image_build(BibAuditImage *img, BibImageColumn *cols, const int *order, int n,
+                     const bool *include, const Datum *values, const bool *nulls);
+/* escape_json() of len bytes of s. */
+void bib_image_append_string(StringInfo out, const char *s, int len);
 
 /* An entries writer: buffers rows and inserts them in batches, bypassing the guard. */
 typedef struct BibAuditWriter BibAuditWriter;

@@ -96,7 +96,7 @@ static void add_field(bib_audit_row *row, const void *bytes, size_t len)
     bib_pg_check(bib_audit_row_field(row, bytes, len));
 }
 
-void bib_audit_canon_row_hash(const Datum *values, const bool *nulls,
+void bib_audit_canon_row_hash(const Datum *values, const bool *nulls, const BibCanonText *texts,
                               uint8_t row_hash[BIB_AUDIT_HASHBYTES])
 {
     bib_audit_row row;
@@ -110,6 +110,10 @@ void bib_audit_canon_row_hash(const Datum *values, const bool *nulls,
 
         if (nulls[col]) {
             bib_audit_row_null(&row);
+            continue;
+        }
+        if (texts != NULL && texts[col].data != NULL) {
+            add_field(&row, texts[col].data, (size_t)texts[col].len);
             continue;
         }
         switch (column_kind[col]) {

@@ -65,7 +65,8 @@ struct BibAuditWriter {
     MemoryContext cxt;       /* the writer and its slots */
     BulkInsertState bistate; /* once a statement writes more than one batch */
     MemoryContext batch_cxt; /* the queued rows' values */
-    TupleTableSlot *slots[WRITER_BATCH];
+    TupleTableSlot **slots;  /* made as needed: most statements write one row */
+    int nslots;
     int nqueued;
     /* what every entry of this writer shares */
     Datum txid;
@@ -237,11 +238,20 @@ static void set_jsonb(Datum *values, bool *nulls, int col, Jsonb *jb)
         values[col] = JsonbPGetDatum(jb);
 }
 
+static void set_image(Datum *values, bool *nulls, BibCanonText *texts, int col,
+                      const BibAuditImage *img)
+{
+    set_jsonb(values, nulls, col, img->jsonb);
+    texts[col].data = img->text;
+    texts[col].len = img->text_len;
+}
+
 int64 bib_audit_writer_add(BibAuditWriter *w, const BibAuditEntry *e)
 {
     const BibAuditContext *ctx = w->context;
     Datum values[AL_NCOLUMNS];
     bool nulls[AL_NCOLUMNS] = {0};
+    BibCanonText texts[AL_NCOLUMNS] = {{0}};
     uint8_t hash[BIB_AUDIT_HASHBYTES];
     bytea *hash_datum;
     MemoryContext old = MemoryContextSwitchTo(w->batch_cxt);
@@ -255,9 +265,9 @@ int64 bib_audit_writer_add(BibAuditWriter *w, const BibAuditEntry *e)
     set_text(values, nulls, AL_ACTION, e->action);
     set_text(values, nulls, AL_SCHEMA_NAME, e->schema_name);
     set_text(values, nulls, AL_TABLE_NAME, e->table_name);
-    set_jsonb(values, nulls, AL_ROW_KEY, e->row_key);
-    set_jsonb(values, nulls, AL_OLD_DATA, e->old_data);
-    set_jsonb(values, nulls, AL_NEW_DATA, e->new_data);
+    set_image(values, nulls, texts, AL_ROW_KEY, &e->row_key);
+    set_image(values, nulls, texts, AL_OLD_DATA, &e->old_data);
+    set_image(values, nulls, texts, AL_NEW_DATA, &e->new_data);
     nulls[AL_OPERATION_ID] = !ctx->has_operation_id;
     values[AL_OPERATION_ID] = UUIDPGetDatum(&ctx->operation_id);
     nulls[AL_JOB_ID] = !ctx->has_job_id;
@@ -275,16 +285,22 @@ int64 bib_audit_writer_add(BibAuditWriter *w, const BibAuditEntry *e)
     values[AL_FLAG_BREAK_GLASS] = BoolGetDatum(e->flag_break_glass);
     set_jsonb(values, nulls, AL_METADATA, e->metadata);
 
-    bib_audit_canon_row_hash(values, nulls, hash);
+    bib_audit_canon_row_hash(values, nulls, texts, hash);
     hash_datum = bib_pg_bytea_alloc(sizeof hash);
     memcpy(VARDATA(hash_datum), hash, sizeof hash);
     values[AL_ROW_HASH] = PointerGetDatum(hash_datum);
 
     /* Slots outlive the batch: they live in the writer's context. */
     MemoryContextSwitchTo(w->cxt);
-    if (w->slots[w->nqueued] == NULL)
-        w->slots[w->nqueued] =
-            MakeSingleTupleTableSlot(RelationGetDescr(w->ins.rel), &TTSOpsHeapTuple);
+    if (w->nqueued == w->nslots) {
+        int grown = w->nslots == 0 ? 1 : Min(w->nslots * 8, WRITER_BATCH);
+
+        w->slots = w->slots == NULL ? palloc(sizeof(TupleTableSlot *) * grown)
+                                    : repalloc(w->slots, sizeof(TupleTableSlot *) * grown);
+        for (; w->nslots < grown; w->nslots++)
+            w->slots[w->nslots] =
+                MakeSingleTupleTableSlot(RelationGetDescr(w->ins.rel), &TTSOpsHeapTuple);
+    }
     row_slot(w->slots[w->nqueued], values, nulls);
     if (++w->nqueued == WRITER_BATCH) {
         if (w->bistate == NULL)
@@ -300,7 +316,7 @@ void bib_audit_writer_close(BibAuditWriter *w)
     MemoryContext old = MemoryContextSwitchTo(w->cxt);
 
     writer_flush(w);
-    for (int i = 0; i < WRITER_BATCH && w->slots[i] != NULL; i++)
+    for (int i = 0; i < w->nslots; i++)
         ExecDropSingleTupleTableSlot(w->slots[i]);
     if (w->bistate != NULL)
         FreeBulkInsertState(w->bistate);

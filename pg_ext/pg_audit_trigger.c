@@ -15,69 +15,28 @@
  * Entries: INSERT has new_data (the whole row), DELETE old_data, UPDATE the
  * columns whose value changed in both (empty objects when none did).
  * row_key holds the primary key columns, else those of the replica identity
- * index, else the whole row.  Values are what to_jsonb() gives, except that
- * timestamptz is written in UTC and floats as their shortest exact decimal,
- * so that an entry does not depend on the session's settings.  Redacted
- * columns — the trigger's arguments, attribute numbers of the table on which
- * audit was enabled, so that renaming a column keeps it redacted — are
- * written as "[redacted]" wherever they appear.
+ * index, else the whole row.  pg_audit_image.c turns the columns into jsonb.
+ * Redacted columns — the trigger's arguments, attribute numbers of the table
+ * on which audit was enabled, so that renaming a column keeps it redacted —
+ * are written as "[redacted]" wherever they appear.
  */
 #include "pg_audit.h"
 
-#include <math.h>
-
 #include "access/table.h"
 #include "catalog/partition.h"
-#include "catalog/pg_type.h"
 #include "commands/trigger.h"
-#include "common/shortest_dec.h"
 #include "executor/tuptable.h"
 #include "fmgr.h"
-#include "nodes/makefuncs.h"
 #include "utils/builtins.h"
 #include "utils/datum.h"
-#include "utils/fmgroids.h"
 #include "utils/hsearch.h"
 #include "utils/inval.h"
-#include "utils/json.h"
 #include "utils/lsyscache.h"
 #include "utils/memutils.h"
-#include "utils/numeric.h"
 #include "utils/rel.h"
 #include "utils/tuplestore.h"
 
 PG_FUNCTION_INFO_V1(bib_audit_trigger);
-
-#define REDACTED "[redacted]"
-
-/* How a column's value becomes a JSON value. */
-typedef enum ValueKind {
-    VK_BOOL,
-    VK_INT2,
-    VK_INT4,
-    VK_INT8,
-    VK_FLOAT4,
-    VK_FLOAT8,
-    VK_NUMERIC,
-    VK_TEXT,     /* text, varchar: the bytes as they are */
-    VK_STRING,   /* the type's output function */
-    VK_DATETIME, /* date, timestamp, timestamptz (in UTC) */
-    VK_JSONB,
-    VK_OTHER /* arrays, composites, json, ...: to_jsonb() */
-} ValueKind;
-
-typedef struct AuditColumn {
-    bool skip; /* dropped */
-    bool redacted;
-    bool key;
-    char *name;
-    int name_len;
-    ValueKind kind;
-    Oid typid; /* base type, for VK_DATETIME */
-    int16 typlen;
-    bool typbyval;
-    FmgrInfo fn; /* output function (VK_STRING) or to_jsonb (VK_OTHER) */
-} AuditColumn;
 
 /* What the trigger needs to know about a table, built once per trigger and relcache version. */
 typedef struct AuditTableInfo {
@@ -88,8 +47,11 @@ typedef struct AuditTableInfo {
     char *schema_name;
     char *table_name;
     int natts;
-    AuditColumn *cols;
-    bool has_key; /* else the whole row is the key */
+    BibImageColumn *cols; /* by attribute number - 1 */
+    int nimage;           /* columns in images: those not dropped */
+    int *order;           /* their indexes, in jsonb's key order */
+    bool *all;            /* per column: in images */
+    bool *key;            /* per column: in row_key (all of them when the table has no key) */
 } AuditTableInfo;
 
 static HTAB *table_infos;
@@ -107,48 +69,6 @@ static void forget_table(Datum arg, Oid relid)
     while ((info = hash_seq_search(&seq)) != NULL)
         if (relid == InvalidOid || info->relid == relid)
             info->valid = false;
-}
-
-static ValueKind value_kind(Oid base)
-{
-    switch (base) {
-    case BOOLOID:
-        return VK_BOOL;
-    case INT2OID:
-        return VK_INT2;
-    case INT4OID:
-        return VK_INT4;
-    case INT8OID:
-        return VK_INT8;
-    case FLOAT4OID:
-        return VK_FLOAT4;
-    case FLOAT8OID:
-        return VK_FLOAT8;
-    case NUMERICOID:
-        return VK_NUMERIC;
-    case TEXTOID:
-    case VARCHAROID:
-        return VK_TEXT;
-    case BPCHAROID:
-    case NAMEOID:
-    case UUIDOID:
-    case CHAROID:
-    case BYTEAOID:
-    case INETOID:
-    case CIDROID:
-    case INTERVALOID:
-    case TIMEOID:
-    case TIMETZOID:
-        return VK_STRING;
-    case DATEOID:
-    case TIMESTAMPOID:
-    case TIMESTAMPTZOID:
-        return VK_DATETIME;
-    case JSONBOID:
-        return VK_JSONB;
-    default:
-        return type_is_enum(base) ? VK_STRING : VK_OTHER;
-    }
 }
 
 /*
@@ -215,41 +135,25 @@ static void build_table_info(AuditTableInfo *info, Relation rel, Trigger *trigge
     info->schema_name = get_namespace_name(RelationGetNamespace(rel));
     info->table_name = pstrdup(RelationGetRelationName(rel));
     info->natts = desc->natts;
-    info->cols = palloc0(sizeof(AuditColumn) * desc->natts);
+    info->cols = palloc0(sizeof(BibImageColumn) * desc->natts);
+    info->order = palloc(sizeof(int) * desc->natts);
+    info->all = palloc0(sizeof(bool) * desc->natts);
+    info->key = palloc0(sizeof(bool) * desc->natts);
 
     key_attrs = RelationGetIndexAttrBitmap(rel, INDEX_ATTR_BITMAP_PRIMARY_KEY);
     if (key_attrs == NULL)
         key_attrs = RelationGetIndexAttrBitmap(rel, INDEX_ATTR_BITMAP_IDENTITY_KEY);
-    info->has_key = (key_attrs != NULL);
-
     for (int i = 0; i < desc->natts; i++) {
         Form_pg_attribute att = TupleDescAttr(desc, i);
-        AuditColumn *col = &info->cols[i];
-        Oid out;
-        bool varlena;
 
-        col->skip = att->attisdropped;
-        if (col->skip)
+        if (att->attisdropped)
             continue;
-        col->name = pstrdup(NameStr(att->attname));
-        col->name_len = (int)strlen(col->name);
-        col->key = bms_is_member(att->attnum - FirstLowInvalidHeapAttributeNumber, key_attrs);
-        col->typid = getBaseType(att->atttypid);
-        col->typlen = att->attlen;
-        col->typbyval = att->attbyval;
-        col->kind = value_kind(col->typid);
-        if (col->kind == VK_STRING) {
-            getTypeOutputInfo(att->atttypid, &out, &varlena);
-            fmgr_info_cxt(out, &col->fn, info->cxt);
-        } else if (col->kind == VK_OTHER) {
-            /* to_jsonb() learns its argument's type from the call expression. */
-            fmgr_info_cxt(F_TO_JSONB, &col->fn, info->cxt);
-            col->fn.fn_expr = (Node *)makeFuncExpr(
-                F_TO_JSONB, JSONBOID,
-                list_make1(makeNullConst(att->atttypid, att->atttypmod, att->attcollation)),
-                InvalidOid, InvalidOid, COERCE_EXPLICIT_CALL);
-        }
+        bib_image_column_init(&info->cols[i], att, info->cxt);
+        info->all[i] = true;
+        info->key[i] = key_attrs == NULL ||
+                       bms_is_member(att->attnum - FirstLowInvalidHeapAttributeNumber, key_attrs);
     }
+    info->nimage = bib_image_key_order(info->cols, info->all, info->natts, info->order);
     mark_redacted(info, rel, trigger);
     MemoryContextSwitchTo(old);
     info->valid = true;
@@ -276,150 +180,20 @@ static AuditTableInfo *table_info(Relation rel, Trigger *trigger)
     return info;
 }
 
-static void string_value(JsonbValue *jv, char *s, int len)
+static bool column_changed(TupleTableSlot *a, TupleTableSlot *b, int i)
 {
-    jv->type = jbvString;
-    jv->val.string.val = s;
-    jv->val.string.len = len;
-}
+    Form_pg_attribute att = TupleDescAttr(a->tts_tupleDescriptor, i);
 
-static void numeric_value(JsonbValue *jv, Numeric n)
-{
-    jv->type = jbvNumeric;
-    jv->val.numeric = n;
-}
-
-/* A float as to_jsonb() gives it, but with the shortest exact digits whatever the session says. */
-static void float_value(JsonbValue *jv, char *digits, bool finite)
-{
-    if (!finite)
-        string_value(jv, digits, (int)strlen(digits));
-    else
-        numeric_value(jv, DatumGetNumeric(DirectFunctionCall3(numeric_in, CStringGetDatum(digits),
-                                                              ObjectIdGetDatum(InvalidOid),
-                                                              Int32GetDatum(-1))));
-}
-
-/* A jsonb value: its scalar, or its container to be unpacked by pushJsonbValue. */
-static void jsonb_value(JsonbValue *jv, Jsonb *jb)
-{
-    if (JB_ROOT_IS_SCALAR(jb)) {
-        JsonbExtractScalar(&jb->root, jv);
-        return;
-    }
-    jv->type = jbvBinary;
-    jv->val.binary.data = &jb->root;
-    jv->val.binary.len = (int)VARSIZE(jb) - VARHDRSZ;
-}
-
-static void column_value(JsonbValue *jv, AuditColumn *col, Datum v, bool isnull)
-{
-    char *buf;
-
-    if (isnull) {
-        jv->type = jbvNull;
-        return;
-    }
-    if (col->redacted) {
-        string_value(jv, REDACTED, (int)strlen(REDACTED));
-        return;
-    }
-    switch (col->kind) {
-    case VK_BOOL:
-        jv->type = jbvBool;
-        jv->val.boolean = DatumGetBool(v);
-        break;
-    case VK_INT2:
-        numeric_value(jv, int64_to_numeric(DatumGetInt16(v)));
-        break;
-    case VK_INT4:
-        numeric_value(jv, int64_to_numeric(DatumGetInt32(v)));
-        break;
-    case VK_INT8:
-        numeric_value(jv, int64_to_numeric(DatumGetInt64(v)));
-        break;
-    case VK_FLOAT4:
-        buf = palloc(FLOAT_SHORTEST_DECIMAL_LEN);
-        float_to_shortest_decimal_buf(DatumGetFloat4(v), buf);
-        float_value(jv, buf, !isnan(DatumGetFloat4(v)) && !isinf(DatumGetFloat4(v)));
-        break;
-    case VK_FLOAT8:
-        buf = palloc(DOUBLE_SHORTEST_DECIMAL_LEN);
-        double_to_shortest_decimal_buf(DatumGetFloat8(v), buf);
-        float_value(jv, buf, !isnan(DatumGetFloat8(v)) && !isinf(DatumGetFloat8(v)));
-        break;
-    case VK_NUMERIC: {
-        Numeric n = DatumGetNumeric(v);
-
-        if (numeric_is_nan(n) || numeric_is_inf(n)) {
-            buf = DatumGetCString(DirectFunctionCall1(numeric_out, NumericGetDatum(n)));
-            string_value(jv, buf, (int)strlen(buf));
-        } else {
-            numeric_value(jv, n);
-        }
-        break;
-    }
-    case VK_TEXT: {
-        text *t = DatumGetTextPP(v);
-
-        string_value(jv, VARDATA_ANY(t), (int)VARSIZE_ANY_EXHDR(t));
-        break;
-    }
-    case VK_STRING:
-        buf = OutputFunctionCall(&col->fn, v);
-        string_value(jv, buf, (int)strlen(buf));
-        break;
-    case VK_DATETIME: {
-        static const int utc = 0;
-
-        buf = JsonEncodeDateTime(NULL, v, col->typid, col->typid == TIMESTAMPTZOID ? &utc : NULL);
-        string_value(jv, buf, (int)strlen(buf));
-        break;
-    }
-    case VK_JSONB:
-        jsonb_value(jv, DatumGetJsonbP(v));
-        break;
-    case VK_OTHER:
-        jsonb_value(jv, DatumGetJsonbP(FunctionCall1(&col->fn, v)));
-        break;
-    }
-}
-
-/* Columns that go into an object: all, the key, or the changed ones. */
-typedef enum Pick {
-    PICK_ALL,
-    PICK_KEY,
-    PICK_CHANGED
-} Pick;
-
-static bool column_changed(AuditColumn *col, TupleTableSlot *a, TupleTableSlot *b, int i)
-{
     if (a->tts_isnull[i] || b->tts_isnull[i])
         return a->tts_isnull[i] != b->tts_isnull[i];
-    return !datum_image_eq(a->tts_values[i], b->tts_values[i], col->typbyval, col->typlen);
+    return !datum_image_eq(a->tts_values[i], b->tts_values[i], att->attbyval, att->attlen);
 }
 
-/* A jsonb object of slot's columns; other is the row to compare with for PICK_CHANGED. */
-static Jsonb *row_object(AuditTableInfo *info, TupleTableSlot *slot, Pick pick,
-                         TupleTableSlot *other)
+static void row_image(BibAuditImage *img, AuditTableInfo *info, TupleTableSlot *slot,
+                      const bool *include)
 {
-    JsonbParseState *state = NULL;
-
-    pushJsonbValue(&state, WJB_BEGIN_OBJECT, NULL);
-    for (int i = 0; i < info->natts; i++) {
-        AuditColumn *col = &info->cols[i];
-        JsonbValue key;
-        JsonbValue val;
-
-        if (col->skip || (pick == PICK_KEY && !col->key) ||
-            (pick == PICK_CHANGED && !column_changed(col, slot, other, i)))
-            continue;
-        string_value(&key, col->name, col->name_len);
-        column_value(&val, col, slot->tts_values[i], slot->tts_isnull[i]);
-        pushJsonbValue(&state, WJB_KEY, &key);
-        pushJsonbValue(&state, WJB_VALUE, &val);
-    }
-    return JsonbValueToJsonb(pushJsonbValue(&state, WJB_END_OBJECT, NULL));
+    bib_image_build(img, info->cols, info->order, info->nimage, include, slot->tts_values,
+                    slot->tts_isnull);
 }
 
 /* Queue the entry of one changed row; oldslot and newslot are NULL where the action has none. */
@@ -437,14 +211,18 @@ static void audit_row(BibAuditWriter *w, AuditTableInfo *info, const char *actio
         slot_getallattrs(oldslot);
     if (newslot != NULL)
         slot_getallattrs(newslot);
-    e.row_key = row_object(info, keyslot, info->has_key ? PICK_KEY : PICK_ALL, NULL);
+    row_image(&e.row_key, info, keyslot, info->key);
     if (oldslot != NULL && newslot != NULL) {
-        e.old_data = row_object(info, oldslot, PICK_CHANGED, newslot);
-        e.new_data = row_object(info, newslot, PICK_CHANGED, oldslot);
+        bool *changed = palloc(sizeof(bool) * info->natts);
+
+        for (int i = 0; i < info->natts; i++)
+            changed[i] = info->all[i] && column_changed(oldslot, newslot, i);
+        row_image(&e.old_data, info, oldslot, changed);
+        row_image(&e.new_data, info, newslot, changed);
     } else if (oldslot != NULL) {
-        e.old_data = row_object(info, oldslot, PICK_ALL, NULL);
+        row_image(&e.old_data, info, oldslot, info->all);
     } else {
-        e.new_data = row_object(info, newslot, PICK_ALL, NULL);
+        row_image(&e.new_data, info, newslot, info->all);
     }
     bib_audit_writer_add(w, &e);
     MemoryContextSwitchTo(old);

@@ -175,6 +175,37 @@ SELECT count(*) AS bib_triggers_left FROM pg_trigger WHERE tgname LIKE 'bib_audi
 SELECT table_name, metadata FROM entries WHERE action = 'DDL';
 SELECT table_oid FROM bib.audited_tables ORDER BY 1;
 
+-- Row images of every kind of column, keys in jsonb's order: arrays element by
+-- element (timestamptz in UTC, floats shortest, whatever the session says),
+-- arrays of more than one dimension, composites and json through to_jsonb(),
+-- jsonb containers and scalars as they are, JSON escapes in names and text.
+CREATE TYPE mood AS ENUM ('sad', 'ok');
+CREATE TYPE pair AS (a int, b text);
+CREATE DOMAIN posint AS int CHECK (VALUE > 0);
+CREATE DOMAIN intarr AS int[];
+CREATE TABLE kinds ("Id" int PRIMARY KEY, "a b" text, f4 real, f8 float8, n numeric, b bool,
+    ts timestamptz, d date, t timestamp, j jsonb, js json, u uuid, by bytea, ta text[],
+    ia int[], fa float8[], tsa timestamptz[], na numeric[], ja jsonb[], m2 int[], ea mood[],
+    pa pair[], p pair, e mood, pos posint[], dom intarr, iv interval, "x""y" text);
+SELECT bib.audit_enable('kinds');
+SET TimeZone = 'America/New_York';
+SET extra_float_digits = -3;
+INSERT INTO kinds VALUES (1, E'he said "hi"\n\ttab\\ \x01', 1.5, 0.1, 12.3400, true,
+    '2024-05-01 12:00+02', '2024-01-02', '2024-01-02 03:04:05.5',
+    '{"z": 1, "a": [1, "x", null, {"k": true}]}', '{"b": 1, "a": 2}',
+    'a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11', '\xdeadbeef', '{a,NULL,"c\""}', '{1,2,NULL}',
+    '{1.5,NaN,Infinity,0.1}', '{"2024-05-01 12:00+02"}', '{1.10,NaN}',
+    ARRAY['{"a": 1}', '"s"', '3', 'null']::jsonb[], '{{1,2},{3,4}}', '{sad,ok}',
+    ARRAY[ROW(1, 'x')::pair], ROW(2, 'y'), 'ok', '{1,2}', '{3}', '1 day 02:00', 'q');
+INSERT INTO kinds ("Id", ta, ia, j) VALUES (2, '{}', '[2:3]={7,8}', '"scalar"'),
+    (3, NULL, NULL, '12.5'), (4, NULL, NULL, '[]');
+UPDATE kinds SET "a b" = 'changed', ja = NULL WHERE "Id" = 1;
+RESET extra_float_digits;
+RESET TimeZone;
+SELECT id, action, row_key, old_data, new_data FROM entries WHERE table_name = 'kinds';
+SELECT new_data #> '{fa,3}' AS float_in_array, new_data #>> '{tsa,0}' AS timestamptz_in_array
+  FROM entries WHERE table_name = 'kinds' AND row_key = '{"Id": 1}' AND action = 'INSERT';
+
 -- Everything written verifies.
 SELECT ok, problem FROM bib.audit_verify();
 
