@@ -17,7 +17,7 @@
  * — which whoever wrote the file controls — cannot call them ("unsafe use of
  * bib_encrypt_raw()").  bib_envelope_info and bib_verify, which touch no
  * secret, and the functions that audit triggers call (bib_audit_row_json,
- * bib_audit_diff_json, bib_audit_row_hash, bib_audit_chain, bib_context —
+ * bib_audit_diff_json, bib_audit_row_hash, bib_audit_chain, bib_audit_time, bib_context —
  * see sqlite_audit_entry.c) are SQLITE_INNOCUOUS, so they work in schemas
  * even with PRAGMA trusted_schema=OFF.  Functions whose result depends only on their
  * arguments are also SQLITE_DETERMINISTIC.
@@ -126,6 +126,7 @@ static const struct {
     {"bib_audit_diff_json", -1, PUBLIC_PURE, bib_sql_audit_diff_json},
     {"bib_audit_row_hash", 12, PUBLIC_PURE, bib_sql_audit_row_hash},
     {"bib_audit_chain", 2, PUBLIC_PURE, bib_sql_audit_chain},
+    {"bib_audit_time", 1, PUBLIC_PURE, bib_sql_audit_time},
 };
 
 /* The result code that goes with a status; the message is the core's. */

@@ -50,7 +50,6 @@ extern const uint8_t bib_sqlite_no_bytes[1];
 /* The one translator: a non-OK status becomes the SQL function's error. */
 void bib_sqlite_error(sqlite3_context *ctx, bib_status status);
 
-
 /* True when any argument is NULL; the function then returns NULL. */
 int bib_sqlite_any_null(int argc, sqlite3_value **argv);
 
@@ -129,6 +128,7 @@ bib_sql_function bib_sql_audit_row_json;
 bib_sql_function bib_sql_audit_diff_json;
 bib_sql_function bib_sql_audit_row_hash;
 bib_sql_function bib_sql_audit_chain;
+bib_sql_function bib_sql_audit_time;
 
 /* sqlite_audit_context.c */
 bib_sql_function bib_sql_set_context;

@@ -1,10 +1,11 @@
 /*
  * sqlite_audit_entry.c — the functions that bib's audit triggers call to
- * write an entry: row images as JSON, the row hash and the chain step.
+ * write an entry: row images as JSON, the entry's time, the row hash and
+ * the chain step.
  *
  * They are what the triggers that bib_audit_enable creates (and the
  * statement of bib_audit_append) are made of; applications have no need to
- * call them, but may, e.g. to recompute a hash.  All four are
+ * call them, but may, e.g. to recompute a hash.  All five are
  * SQLITE_INNOCUOUS and SQLITE_DETERMINISTIC: their result depends on their
  * arguments alone, they read no key and no connection state, so the
  * triggers keep working with PRAGMA trusted_schema=OFF.  The byte-exact
@@ -58,6 +59,16 @@
  *     is not 32 bytes fails with "bib: audit hash must be 32 bytes".
  *       SELECT hex(bib_audit_chain(zeroblob(32), row_hash)) = hex(entry_hash)
  *       FROM bib_audit_log WHERE id = 1;                       -- 1
+ *
+ * bib_audit_time(julian_day REAL) -> TEXT
+ *     An entry's logged_at: the UTC time of a Julian day number as
+ *     YYYY-MM-DDTHH:MM:SS.SSSZ, the text strftime('%Y-%m-%dT%H:%M:%fZ',
+ *     julian_day) gives.  The triggers pass julianday('now'), SQLite's time
+ *     of the statement; julianday and this function cost a sixth of what
+ *     strftime's format interpreter does, once per audited row.  NULL when
+ *     julian_day is not a number, or not a time of the years 0000 to 9999.
+ *       SELECT bib_audit_time(julianday('2024-05-01 12:00:00.25'));
+ *                                               -- 2024-05-01T12:00:00.250Z
  */
 #include "bib_sqlite.h"
 
@@ -68,6 +79,18 @@
 
 /* SQLite's default limit on a function's arguments (SQLITE_MAX_FUNCTION_ARG). */
 #define MAX_COLUMNS 127
+/* Room for the JSON of a typical row before the heap is needed. */
+#define JSON_STACK_BYTES 1024
+/* The decimal text of any int64, sign included. */
+#define INT_TEXT_BYTES 20
+/* "%!.15g" of any finite double: sign, 15 digits, point, exponent. */
+#define REAL_TEXT_BYTES 32
+/* Milliseconds per day; Julian day numbers begin at noon. */
+#define DAY_MS 86400000
+#define HALF_DAY_MS 43200000
+/* Julian milliseconds of 0000-01-01 00:00:00.000 and 9999-12-31 23:59:59.999. */
+#define MIN_JULIAN_MS 148699540800000LL
+#define MAX_JULIAN_MS 464269060799999LL
 static const char hex_digits[] = "0123456789abcdef";
 
 /* One member of a column list: its key as written, quotes included. */
@@ -130,87 +153,195 @@ static int parse_columns(sqlite3_value *spec, column *cols, int max)
     }
 }
 
-/* s as a JSON string. */
-static void put_json_string(sqlite3_str *out, const char *s, size_t n)
+/*
+ * The text of an object being written.  Audit triggers call the JSON
+ * functions once per row, so the text is built on the stack and handed to
+ * SQLite to copy (into a register it reuses from row to row); only an
+ * image larger than the stack buffer goes to the heap.
+ */
+typedef struct json_out {
+    char *p; /* stack, or the heap once it outgrew it */
+    size_t len;
+    size_t cap;
+    int nomem;
+    char stack[JSON_STACK_BYTES];
+} json_out;
+
+static void out_init(json_out *out)
+{
+    out->p = out->stack;
+    out->len = 0;
+    out->cap = sizeof out->stack;
+    out->nomem = 0;
+}
+
+/* Move the text to a heap buffer with room for n more bytes; sets nomem on failure. */
+static void out_grow(json_out *out, size_t n)
+{
+    size_t cap = out->cap;
+    char *p;
+
+    while (cap - out->len < n)
+        cap *= 2;
+    p = sqlite3_realloc64(out->p == out->stack ? NULL : out->p, cap);
+    if (p == NULL) {
+        out->nomem = 1;
+        return;
+    }
+    if (out->p == out->stack)
+        memcpy(p, out->stack, out->len);
+    out->p = p;
+    out->cap = cap;
+}
+
+/* Where the next n bytes go, or NULL (nomem set) when memory ran out. */
+static inline char *out_reserve(json_out *out, size_t n)
+{
+    if (out->cap - out->len < n && !out->nomem)
+        out_grow(out, n);
+    return out->nomem ? NULL : out->p + out->len;
+}
+
+static inline void out_append(json_out *out, const void *bytes, size_t n)
+{
+    char *at = n > 0 ? out_reserve(out, n) : NULL;
+
+    if (at != NULL) {
+        memcpy(at, bytes, n);
+        out->len += n;
+    }
+}
+
+static void out_char(json_out *out, char c)
+{
+    out_append(out, &c, 1);
+}
+
+/* The object as the function's result: SQLite copies a stack text and takes over a heap one. */
+static void out_result(sqlite3_context *ctx, json_out *out)
+{
+    if (out->nomem)
+        sqlite3_result_error_nomem(ctx);
+    else if (out->p == out->stack)
+        sqlite3_result_text64(ctx, out->p, out->len, SQLITE_TRANSIENT, SQLITE_UTF8);
+    else
+        sqlite3_result_text64(ctx, out->p, out->len, sqlite3_free, SQLITE_UTF8);
+    if (out->nomem && out->p != out->stack)
+        sqlite3_free(out->p);
+}
+
+/* v in decimal, as SQLite writes an INTEGER, into text; returns the length. */
+static size_t int_text(char text[INT_TEXT_BYTES], sqlite3_int64 v)
+{
+    char digits[INT_TEXT_BYTES];
+    /* The magnitude in unsigned arithmetic, so that the smallest int64 has one too. */
+    sqlite3_uint64 u = v < 0 ? 0 - (sqlite3_uint64)v : (sqlite3_uint64)v;
+    size_t n = 0, len = 0;
+
+    do {
+        digits[n++] = (char)('0' + u % 10);
+        u /= 10;
+    } while (u > 0);
+    if (v < 0)
+        text[len++] = '-';
+    while (n > 0)
+        text[len++] = digits[--n];
+    return len;
+}
+
+/* The escape sequence of a character JSON requires escaped, into esc; returns its length. */
+static size_t json_escape(char esc[6], unsigned char c)
+{
+    esc[0] = '\\';
+    switch (c) {
+    case '"':
+    case '\\':
+        esc[1] = (char)c;
+        return 2;
+    case '\n':
+        esc[1] = 'n';
+        return 2;
+    case '\r':
+        esc[1] = 'r';
+        return 2;
+    case '\t':
+        esc[1] = 't';
+        return 2;
+    case '\b':
+        esc[1] = 'b';
+        return 2;
+    case '\f':
+        esc[1] = 'f';
+        return 2;
+    default:
+        memcpy(esc + 1, "u00", 3);
+        esc[4] = hex_digits[c >> 4];
+        esc[5] = hex_digits[c & 15];
+        return 6;
+    }
+}
+
+/* s as a JSON string: runs that need no escape are copied whole. */
+static void put_json_string(json_out *out, const char *s, size_t n)
 {
     size_t run = 0;
 
-    sqlite3_str_appendchar(out, 1, '"');
+    out_char(out, '"');
     for (size_t i = 0; i < n; i++) {
         unsigned char c = (unsigned char)s[i];
-        char esc[7] = {'\\', 0, 0, 0, 0, 0, 0};
-        int esc_len = 2;
+        char esc[6];
 
         if (c >= 0x20 && c != '"' && c != '\\')
             continue;
-        sqlite3_str_append(out, s + run, (int)(i - run));
+        out_append(out, s + run, i - run);
+        out_append(out, esc, json_escape(esc, c));
         run = i + 1;
-        switch (c) {
-        case '"':
-        case '\\':
-            esc[1] = (char)c;
-            break;
-        case '\n':
-            esc[1] = 'n';
-            break;
-        case '\r':
-            esc[1] = 'r';
-            break;
-        case '\t':
-            esc[1] = 't';
-            break;
-        case '\b':
-            esc[1] = 'b';
-            break;
-        case '\f':
-            esc[1] = 'f';
-            break;
-        default:
-            memcpy(esc + 1, "u00", 3);
-            esc[4] = hex_digits[c >> 4];
-            esc[5] = hex_digits[c & 15];
-            esc_len = 6;
-        }
-        sqlite3_str_append(out, esc, esc_len);
     }
-    sqlite3_str_append(out, s + run, (int)(n - run));
-    sqlite3_str_appendchar(out, 1, '"');
+    out_append(out, s + run, n - run);
+    out_char(out, '"');
 }
 
-static void put_json_value(sqlite3_str *out, sqlite3_value *v)
+static void put_json_value(json_out *out, sqlite3_value *v)
 {
     switch (sqlite3_value_type(v)) {
-    case SQLITE_INTEGER:
-        sqlite3_str_appendf(out, "%lld", sqlite3_value_int64(v));
+    case SQLITE_INTEGER: {
+        char text[INT_TEXT_BYTES];
+
+        out_append(out, text, int_text(text, sqlite3_value_int64(v)));
         break;
+    }
     case SQLITE_FLOAT: {
         double d = sqlite3_value_double(v);
+        char text[REAL_TEXT_BYTES];
 
         if (isinf(d))
-            sqlite3_str_appendall(out, d > 0 ? "9.0e+999" : "-9.0e+999");
+            out_append(out, d > 0 ? "9.0e+999" : "-9.0e+999", d > 0 ? 8 : 9);
         else
-            sqlite3_str_appendf(out, "%!.15g", d);
+            out_append(out, text, strlen(sqlite3_snprintf(sizeof text, text, "%!.15g", d)));
         break;
     }
     case SQLITE_TEXT:
-        put_json_string(out, (const char *)sqlite3_value_text(v),
-                        (size_t)sqlite3_value_bytes(v));
+        put_json_string(out, (const char *)sqlite3_value_text(v), (size_t)sqlite3_value_bytes(v));
         break;
     case SQLITE_BLOB: {
         const unsigned char *b = sqlite3_value_blob(v);
-        int n = sqlite3_value_bytes(v);
+        size_t n = (size_t)sqlite3_value_bytes(v);
+        char *hex;
 
-        sqlite3_str_appendall(out, "\"\\\\x");
-        for (int i = 0; i < n; i++) {
-            char pair[2] = {hex_digits[b[i] >> 4], hex_digits[b[i] & 15]};
-
-            sqlite3_str_append(out, pair, 2);
+        out_append(out, "\"\\\\x", 4);
+        hex = out_reserve(out, 2 * n);
+        if (hex != NULL) {
+            for (size_t i = 0; i < n; i++) {
+                hex[2 * i] = hex_digits[b[i] >> 4];
+                hex[2 * i + 1] = hex_digits[b[i] & 15];
+            }
+            out->len += 2 * n;
         }
-        sqlite3_str_appendchar(out, 1, '"');
+        out_char(out, '"');
         break;
     }
     default:
-        sqlite3_str_appendall(out, "null");
+        out_append(out, "null", 4);
     }
 }
 
@@ -236,70 +367,61 @@ static int same_value(sqlite3_value *a, sqlite3_value *b)
 }
 
 /*
- * A new object text holding so_far's members (NULL: none), ready for more;
- * NULL when so_far is not an object.
+ * Start an object holding so_far's members (NULL: none), ready for more;
+ * -1 when so_far is not an object.
  */
-static sqlite3_str *object_begin(sqlite3_context *ctx, sqlite3_value *so_far, int *members)
+static int object_begin(json_out *out, sqlite3_value *so_far, int *members)
 {
     const char *prev = NULL;
-    int n = 0;
-    sqlite3_str *out;
+    size_t n = 0;
 
     if (sqlite3_value_type(so_far) != SQLITE_NULL) {
         prev = (const char *)sqlite3_value_text(so_far);
-        n = sqlite3_value_bytes(so_far);
+        n = (size_t)sqlite3_value_bytes(so_far);
         if (prev == NULL || n < 2 || prev[0] != '{' || prev[n - 1] != '}')
-            return NULL;
+            return -1;
     }
-    out = sqlite3_str_new(sqlite3_context_db_handle(ctx));
+    out_init(out);
     *members = n > 2;
     if (prev != NULL)
-        sqlite3_str_append(out, prev, n - 1);
+        out_append(out, prev, n - 1);
     else
-        sqlite3_str_appendchar(out, 1, '{');
-    return out;
+        out_char(out, '{');
+    return 0;
 }
 
-static void put_member(sqlite3_str *out, int *members, const column *col, sqlite3_value *v)
+static void put_member(json_out *out, int *members, const column *col, sqlite3_value *v)
 {
     if ((*members)++ > 0)
-        sqlite3_str_appendchar(out, 1, ',');
-    sqlite3_str_append(out, col->key, (int)col->key_len);
-    sqlite3_str_appendchar(out, 1, ':');
+        out_char(out, ',');
+    out_append(out, col->key, col->key_len);
+    out_char(out, ':');
     if (col->redacted)
-        sqlite3_str_appendall(out, "\"[redacted]\"");
+        out_append(out, "\"[redacted]\"", 12);
     else
         put_json_value(out, v);
 }
 
-static void object_end(sqlite3_context *ctx, sqlite3_str *out)
+static void object_end(sqlite3_context *ctx, json_out *out)
 {
-    int rc;
-
-    sqlite3_str_appendchar(out, 1, '}');
-    rc = sqlite3_str_errcode(out);
-    if (rc != SQLITE_OK) {
-        sqlite3_free(sqlite3_str_finish(out));
-        sqlite3_result_error_code(ctx, rc);
-        return;
-    }
-    sqlite3_result_text(ctx, sqlite3_str_finish(out), -1, sqlite3_free);
+    out_char(out, '}');
+    out_result(ctx, out);
 }
 
 void bib_sql_audit_row_json(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 {
     column cols[MAX_COLUMNS];
-    sqlite3_str *out;
+    json_out out;
     int members;
 
     if (argc < 2 || parse_columns(argv[0], cols, MAX_COLUMNS) != argc - 2 ||
-        (out = object_begin(ctx, argv[1], &members)) == NULL) {
+        object_begin(&out, argv[1], &members) != 0) {
         bib_sqlite_error(ctx, BIB_ERR_AUDIT_COLUMN_LIST);
         return;
     }
     for (int i = 0; i < argc - 2; i++)
-        put_member(out, &members, &cols[i], argv[2 + i]);
-    object_end(ctx, out);
+        put_member(&out, &members, &cols[i], argv[2 + i]);
+    object_end(ctx, &out);
 }
 
 void bib_sql_audit_diff_json(sqlite3_context *ctx, int argc, sqlite3_value **argv)
@@ -308,62 +430,75 @@ void bib_sql_audit_diff_json(sqlite3_context *ctx, int argc, sqlite3_value **arg
     int n = (argc - 3) / 2;
     sqlite3_value **old_values = argv + 3, **new_values = argv + 3 + n;
     sqlite3_value **side;
-    sqlite3_str *out;
+    json_out out;
     int members;
 
     if (argc < 3 || (argc - 3) % 2 != 0 || parse_columns(argv[0], cols, n) != n ||
         sqlite3_value_type(argv[1]) != SQLITE_INTEGER ||
         (sqlite3_value_int64(argv[1]) != 0 && sqlite3_value_int64(argv[1]) != 1) ||
-        (out = object_begin(ctx, argv[2], &members)) == NULL) {
+        object_begin(&out, argv[2], &members) != 0) {
         bib_sqlite_error(ctx, BIB_ERR_AUDIT_COLUMN_LIST);
         return;
     }
     side = sqlite3_value_int64(argv[1]) == 0 ? old_values : new_values;
     for (int i = 0; i < n; i++)
         if (!same_value(old_values[i], new_values[i]))
-            put_member(out, &members, &cols[i], side[i]);
-    object_end(ctx, out);
+            put_member(&out, &members, &cols[i], side[i]);
+    object_end(ctx, &out);
 }
 
+/*
+ * The hashes are returned for SQLite to copy, like the JSON: from the
+ * generated columns they go into registers that are reused row after row.
+ */
 void bib_sql_audit_row_hash(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 {
     bib_audit_row row;
-    uint8_t *hash;
+    uint8_t hash[BIB_AUDIT_HASHBYTES];
 
     bib_audit_row_begin(&row);
     for (int i = 0; i < argc; i++) {
         int type = sqlite3_value_type(argv[i]);
+        char int_bytes[INT_TEXT_BYTES];
         const void *p;
+        size_t len;
         bib_status st;
 
-        if (type == SQLITE_NULL) {
+        switch (type) {
+        case SQLITE_NULL:
             bib_audit_row_null(&row);
             continue;
+        case SQLITE_INTEGER:
+            /* The text SQLite would give, written here rather than converted in place. */
+            p = int_bytes;
+            len = int_text(int_bytes, sqlite3_value_int64(argv[i]));
+            break;
+        case SQLITE_FLOAT:
+            p = sqlite3_value_text(argv[i]);
+            if (p == NULL) {
+                sqlite3_result_error_nomem(ctx);
+                return;
+            }
+            len = (size_t)sqlite3_value_bytes(argv[i]);
+            break;
+        default:
+            p = sqlite3_value_blob(argv[i]);
+            len = (size_t)sqlite3_value_bytes(argv[i]);
         }
-        p = type == SQLITE_INTEGER || type == SQLITE_FLOAT ? sqlite3_value_text(argv[i])
-                                                          : sqlite3_value_blob(argv[i]);
-        if (p == NULL && (type == SQLITE_INTEGER || type == SQLITE_FLOAT)) {
-            sqlite3_result_error_nomem(ctx);
-            return;
-        }
-        st = bib_audit_row_field(&row, p != NULL ? p : bib_sqlite_no_bytes,
-                                 (size_t)sqlite3_value_bytes(argv[i]));
+        st = bib_audit_row_field(&row, p != NULL ? p : bib_sqlite_no_bytes, len);
         if (st != BIB_OK) {
             bib_sqlite_error(ctx, st);
             return;
         }
     }
-    hash = bib_sqlite_alloc(ctx, BIB_AUDIT_HASHBYTES);
-    if (hash == NULL)
-        return;
     bib_audit_row_end(&row, hash);
-    bib_sqlite_result_blob(ctx, hash, BIB_AUDIT_HASHBYTES);
+    sqlite3_result_blob(ctx, hash, BIB_AUDIT_HASHBYTES, SQLITE_TRANSIENT);
 }
 
 void bib_sql_audit_chain(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 {
     bib_bytes arg[2];
-    uint8_t *chain;
+    uint8_t chain[BIB_AUDIT_HASHBYTES];
 
     if (bib_sqlite_read_bytes(ctx, argc, argv, 2, arg) != 0)
         return;
@@ -371,10 +506,66 @@ void bib_sql_audit_chain(sqlite3_context *ctx, int argc, sqlite3_value **argv)
         bib_sqlite_error(ctx, BIB_ERR_AUDIT_HASH_LENGTH);
         return;
     }
-    chain = bib_sqlite_alloc(ctx, BIB_AUDIT_HASHBYTES);
-    if (chain == NULL)
-        return;
     memcpy(chain, arg[0].p, BIB_AUDIT_HASHBYTES);
     bib_audit_chain_step(chain, arg[1].p);
-    bib_sqlite_result_blob(ctx, chain, BIB_AUDIT_HASHBYTES);
+    sqlite3_result_blob(ctx, chain, BIB_AUDIT_HASHBYTES, SQLITE_TRANSIENT);
+}
+
+/* Two decimal digits of v (0..99) at text. */
+static void put_2_digits(char *text, int v)
+{
+    text[0] = (char)('0' + v / 10);
+    text[1] = (char)('0' + v % 10);
+}
+
+void bib_sql_audit_time(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+    int type = sqlite3_value_type(argv[0]);
+    double julian_day = sqlite3_value_double(argv[0]);
+    sqlite3_int64 ms;
+    int day_number, ms_of_day, alpha, a, b, c, d, e, year, month, day;
+    char text[24];
+
+    (void)argc;
+    /* SQLite's own conversion (date.c, setRawDateNumber), so the milliseconds match strftime's. */
+    if ((type != SQLITE_FLOAT && type != SQLITE_INTEGER) ||
+        !(julian_day >= 0.0 && julian_day < 5373484.5))
+        return;
+    ms = (sqlite3_int64)(julian_day * DAY_MS + 0.5);
+    if (ms < MIN_JULIAN_MS || ms > MAX_JULIAN_MS)
+        return;
+    day_number = (int)((ms + HALF_DAY_MS) / DAY_MS);
+    ms_of_day = (int)((ms + HALF_DAY_MS) % DAY_MS);
+    /*
+     * The date exactly as SQLite's computeYMD (date.c) finds it, Meeus's
+     * algorithm with its rounding: it differs from the proleptic Gregorian
+     * calendar on a few days before 1582 (0300-02-29 exists), and
+     * logged_at must be strftime's text on every day.
+     */
+    alpha = (int)((day_number - 1867216.25) / 36524.25);
+    a = day_number + 1 + alpha - alpha / 4;
+    b = a + 1524;
+    c = (int)((b - 122.1) / 365.25);
+    d = (36525 * (c & 32767)) / 100;
+    e = (int)((b - d) / 30.6001);
+    day = b - d - (int)(30.6001 * e);
+    month = e < 14 ? e - 1 : e - 13;
+    year = month > 2 ? c - 4716 : c - 4715;
+    put_2_digits(text, year / 100);
+    put_2_digits(text + 2, year % 100);
+    text[4] = '-';
+    put_2_digits(text + 5, month);
+    text[7] = '-';
+    put_2_digits(text + 8, day);
+    text[10] = 'T';
+    put_2_digits(text + 11, ms_of_day / 3600000);
+    text[13] = ':';
+    put_2_digits(text + 14, ms_of_day / 60000 % 60);
+    text[16] = ':';
+    put_2_digits(text + 17, ms_of_day / 1000 % 60);
+    text[19] = '.';
+    text[20] = (char)('0' + ms_of_day / 100 % 10);
+    put_2_digits(text + 21, ms_of_day % 100);
+    text[23] = 'Z';
+    sqlite3_result_text(ctx, text, sizeof text, SQLITE_TRANSIENT);
 }

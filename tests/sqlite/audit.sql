@@ -49,6 +49,15 @@ SELECT id, logged_at GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]T[0-9][0-9]
                                      operation_id, job_id, source, actor, metadata) AS row_hash_ok
 FROM bib_audit_log ORDER BY id;
 
+.print -- logged_at is strftime's text of the statement time; bib_audit_time writes it for any day of 0000-9999
+SELECT bib_audit_time(julianday('2024-05-01 12:00:00.25')) AS example,
+       bib_audit_time(julianday('0000-01-01')) AS first, bib_audit_time(julianday('9999-12-31 23:59:59.999')) AS last,
+       bib_audit_time(julianday('0300-02-29 06:28:05.309')) AS sqlite_calendar;
+SELECT count(*) AS days_checked,
+       sum(bib_audit_time(j) IS NOT strftime('%Y-%m-%dT%H:%M:%fZ', j)) AS differ_from_strftime
+FROM (SELECT julianday('0000-01-01') + value + (value * 7919 % 86400000) / 86400000.0 AS j
+      FROM generate_series(0, 3652058, 37));
+
 .print == the context: set, read, cleared; it belongs to the connection
 SELECT bib_context('actor') AS actor, bib_context('job_id') IS NULL AS no_job;
 SELECT bib_set_context('actor', NULL) IS NULL AS cleared, bib_context('actor') IS NULL AS actor_unset;

@@ -109,6 +109,10 @@ SELECT bib_audit_diff_json('{"a":0}', 2, NULL, 1, 2);
 SELECT bib_audit_diff_json('{"a":0}', '1', NULL, 1, 2);
 SELECT bib_audit_diff_json('{"a":0}', 1, NULL, 1);
 SELECT bib_audit_diff_json('{"a":0,"b":1}', 1, NULL, 1, 'x', 2, 'y') AS diff;
+SELECT bib_audit_time(NULL) IS NULL AS null_time, bib_audit_time('2024-05-01') IS NULL AS text_time,
+       bib_audit_time(x'00') IS NULL AS blob_time, bib_audit_time(-1) IS NULL AS negative_time,
+       bib_audit_time(julianday('0000-01-01') - 0.0000001) IS NULL AS before_year_0,
+       bib_audit_time(julianday('9999-12-31 23:59:59.999') + 0.00000001) IS NULL AS after_year_9999;
 
 .print == the log is append-only: UPDATE and DELETE fail, whatever they touch
 SELECT bib_audit_append('APP') AS id;
