@@ -21,6 +21,7 @@
 
 #include <math.h>
 
+#include "bib_json.h"
 #include "catalog/pg_type.h"
 #include "common/shortest_dec.h"
 #include "nodes/makefuncs.h"
@@ -116,40 +117,14 @@ void bib_image_append_string(StringInfo out, const char *s, int len)
 
     appendStringInfoCharMacro(out, '"');
     for (int i = 0; i < len; i++) {
-        unsigned char c = (unsigned char)s[i];
-        const char *esc;
+        char esc[BIB_JSON_ESCAPE_MAX];
+        size_t esc_len = bib_json_escape((unsigned char)s[i], esc);
 
-        if (c >= 0x20 && c != '"' && c != '\\')
+        if (esc_len == 0)
             continue;
         appendBinaryStringInfo(out, s + start, i - start);
+        appendBinaryStringInfo(out, esc, (int)esc_len);
         start = i + 1;
-        switch (c) {
-        case '\b':
-            esc = "\\b";
-            break;
-        case '\f':
-            esc = "\\f";
-            break;
-        case '\n':
-            esc = "\\n";
-            break;
-        case '\r':
-            esc = "\\r";
-            break;
-        case '\t':
-            esc = "\\t";
-            break;
-        case '"':
-            esc = "\\\"";
-            break;
-        case '\\':
-            esc = "\\\\";
-            break;
-        default:
-            appendStringInfo(out, "\\u%04x", c);
-            continue;
-        }
-        appendStringInfoString(out, esc);
     }
     appendBinaryStringInfo(out, s + start, len - start);
     appendStringInfoCharMacro(out, '"');

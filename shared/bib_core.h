@@ -8,6 +8,7 @@
 #include "bib_audit.h"
 #include "bib_envelope.h"
 #include "bib_hkdf.h"
+#include "bib_json.h"
 #include "bib_key_cache.h"
 #include "bib_keys.h"
 #include "bib_keystore.h"

@@ -103,6 +103,7 @@
 #include <string.h>
 
 #include "bib_audit.h"
+#include "bib_json.h"
 
 /* Columns per call of bib_audit_row_json / bib_audit_diff_json (127 arguments at most). */
 #define ROW_CHUNK 120
@@ -274,19 +275,18 @@ static char *entry_insert_sql(const char *action, const char *table, const char 
         action, table, row_key, old_data, new_data, metadata);
 }
 
-/* s as a JSON string into out. */
+/* s as a JSON string into out, escaped as the row images escape text. */
 static void put_json_name(sqlite3_str *out, const char *s)
 {
     sqlite3_str_appendchar(out, 1, '"');
     for (; *s != '\0'; s++) {
-        unsigned char c = (unsigned char)*s;
+        char esc[BIB_JSON_ESCAPE_MAX];
+        size_t esc_len = bib_json_escape((unsigned char)*s, esc);
 
-        if (c == '"' || c == '\\')
-            sqlite3_str_appendf(out, "\\%c", c);
-        else if (c < 0x20)
-            sqlite3_str_appendf(out, "\\u%04x", c);
+        if (esc_len > 0)
+            sqlite3_str_append(out, esc, (int)esc_len);
         else
-            sqlite3_str_appendchar(out, 1, (char)c);
+            sqlite3_str_appendchar(out, 1, *s);
     }
     sqlite3_str_appendchar(out, 1, '"');
 }

@@ -76,6 +76,7 @@
 #include <string.h>
 
 #include "bib_audit.h"
+#include "bib_json.h"
 
 /* SQLite's default limit on a function's arguments (SQLITE_MAX_FUNCTION_ARG). */
 #define MAX_COLUMNS 127
@@ -249,38 +250,6 @@ static size_t int_text(char text[INT_TEXT_BYTES], sqlite3_int64 v)
     return len;
 }
 
-/* The escape sequence of a character JSON requires escaped, into esc; returns its length. */
-static size_t json_escape(char esc[6], unsigned char c)
-{
-    esc[0] = '\\';
-    switch (c) {
-    case '"':
-    case '\\':
-        esc[1] = (char)c;
-        return 2;
-    case '\n':
-        esc[1] = 'n';
-        return 2;
-    case '\r':
-        esc[1] = 'r';
-        return 2;
-    case '\t':
-        esc[1] = 't';
-        return 2;
-    case '\b':
-        esc[1] = 'b';
-        return 2;
-    case '\f':
-        esc[1] = 'f';
-        return 2;
-    default:
-        memcpy(esc + 1, "u00", 3);
-        esc[4] = hex_digits[c >> 4];
-        esc[5] = hex_digits[c & 15];
-        return 6;
-    }
-}
-
 /* s as a JSON string: runs that need no escape are copied whole. */
 static void put_json_string(json_out *out, const char *s, size_t n)
 {
@@ -288,13 +257,13 @@ static void put_json_string(json_out *out, const char *s, size_t n)
 
     out_char(out, '"');
     for (size_t i = 0; i < n; i++) {
-        unsigned char c = (unsigned char)s[i];
-        char esc[6];
+        char esc[BIB_JSON_ESCAPE_MAX];
+        size_t esc_len = bib_json_escape((unsigned char)s[i], esc);
 
-        if (c >= 0x20 && c != '"' && c != '\\')
+        if (esc_len == 0)
             continue;
         out_append(out, s + run, i - run);
-        out_append(out, esc, json_escape(esc, c));
+        out_append(out, esc, esc_len);
         run = i + 1;
     }
     out_append(out, s + run, n - run);

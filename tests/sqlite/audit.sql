@@ -118,6 +118,11 @@ INSERT INTO "Order ""Items"" ]x[" VALUES (1, 'f', 'secret', 'ä');
 UPDATE "Order ""Items"" ]x[" SET "From Col" = 'g', "a""b" = 's2';
 DELETE FROM "Order ""Items"" ]x[";
 SELECT action, table_name, row_key, old_data, new_data FROM bib_audit_log WHERE table_name GLOB 'Order*' ORDER BY id;
+-- Control characters and backslashes in column names: escaped as in values.
+CREATE TABLE ctl("tab	col" INTEGER PRIMARY KEY, "back\slash" TEXT);
+SELECT bib_audit_enable('ctl') AS control_chars;
+INSERT INTO ctl VALUES (1, 'x');
+SELECT row_key, new_data FROM bib_audit_log WHERE table_name = 'ctl';
 CREATE TABLE "order"("group" INTEGER PRIMARY KEY, "where" TEXT);
 SELECT bib_audit_enable('order', '["where"]') AS reserved_word;
 INSERT INTO "order" VALUES (1, 'here');

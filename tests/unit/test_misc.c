@@ -1,8 +1,8 @@
 /*
  * test_misc.c — the small pieces: the status table users read errors from,
- * generated passwords, and the process CSPRNG, including the property that
+ * generated passwords, the process CSPRNG, including the property that
  * matters most for PostgreSQL: a forked backend never repeats its parent's
- * or a sibling's random stream.
+ * or a sibling's random stream, and the JSON escaping of row images.
  */
 #include "vectors.h"
 
@@ -262,6 +262,34 @@ static void test_random_fill_dispatch(void **state)
     bib_random_fill(NULL, out, sizeof out);
 }
 
+/* ---- JSON ------------------------------------------------------------------ */
+
+/* Every byte's JSON escape: the short forms, \u00xx for other controls, nothing for the rest. */
+static void test_json_escape(void **state)
+{
+    static const struct {
+        unsigned char c;
+        const char *esc;
+    } shorts[] = {{'"', "\\\""}, {'\\', "\\\\"}, {'\b', "\\b"}, {'\f', "\\f"},
+                  {'\n', "\\n"}, {'\r', "\\r"},  {'\t', "\\t"}};
+    char esc[BIB_JSON_ESCAPE_MAX];
+
+    (void)state;
+    for (size_t i = 0; i < sizeof shorts / sizeof shorts[0]; i++) {
+        assert_int_equal(bib_json_escape(shorts[i].c, esc), 2);
+        assert_memory_equal(esc, shorts[i].esc, 2);
+    }
+    assert_int_equal(bib_json_escape(0x01, esc), 6);
+    assert_memory_equal(esc, "\\u0001", 6);
+    assert_int_equal(bib_json_escape(0x1f, esc), 6);
+    assert_memory_equal(esc, "\\u001f", 6);
+    assert_int_equal(bib_json_escape(0x00, esc), 6);
+    assert_memory_equal(esc, "\\u0000", 6);
+    for (unsigned c = 0x20; c <= 0xff; c++)
+        if (c != '"' && c != '\\')
+            assert_int_equal(bib_json_escape((unsigned char)c, esc), 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -269,6 +297,7 @@ int main(void)
         cmocka_unit_test(test_password_replay), cmocka_unit_test(test_random_check_length),
         cmocka_unit_test(test_random_distinct), cmocka_unit_test(test_random_sizes),
         cmocka_unit_test(test_random_fork),     cmocka_unit_test(test_random_fill_dispatch),
+        cmocka_unit_test(test_json_escape),
     };
 
     return cmocka_run_group_tests_name("misc", tests, vec_group_setup, NULL);
