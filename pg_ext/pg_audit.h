@@ -23,7 +23,6 @@
 #include "bib_audit.h"
 #include "catalog/pg_attribute.h"
 #include "fmgr.h"
-#include "lib/stringinfo.h"
 #include "utils/jsonb.h"
 #include "utils/relcache.h"
 #include "utils/uuid.h"
@@ -190,8 +189,6 @@ int bib_image_key_order(const BibImageColumn *cols, const bool *present, int nco
  * selects, in the current memory context. */
 void bib_image_build(BibAuditImage *img, BibImageColumn *cols, const int *order, int n,
                      const bool *include, const Datum *values, const bool *nulls);
-/* escape_json() of len bytes of s. */
-void bib_image_append_string(StringInfo out, const char *s, int len);
 
 /* An entries writer: buffers rows and inserts them in batches, bypassing the guard. */
 typedef struct BibAuditWriter BibAuditWriter;

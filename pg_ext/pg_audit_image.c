@@ -111,7 +111,7 @@ static void value_init(BibImageValue *v, Oid typid, int32 typmod, Oid collation,
 }
 
 /* escape_json() for a string of known length (text values are not NUL-terminated). */
-void bib_image_append_string(StringInfo out, const char *s, int len)
+static void append_json_string(StringInfo out, const char *s, int len)
 {
     int start = 0;
 
@@ -135,7 +135,7 @@ static void string_value(JsonbValue *jv, StringInfo out, char *s, int len)
     jv->type = jbvString;
     jv->val.string.val = s;
     jv->val.string.len = len;
-    bib_image_append_string(out, s, len);
+    append_json_string(out, s, len);
 }
 
 static void numeric_value(JsonbValue *jv, StringInfo out, Numeric n)
@@ -313,7 +313,7 @@ void bib_image_column_init(BibImageColumn *col, Form_pg_attribute att, MemoryCon
     col->name = pstrdup(NameStr(att->attname));
     col->name_len = (int)strlen(col->name);
     initStringInfo(&quoted);
-    bib_image_append_string(&quoted, col->name, col->name_len);
+    append_json_string(&quoted, col->name, col->name_len);
     col->quoted_name = quoted.data;
     col->quoted_len = quoted.len;
     value_init(&col->value, att->atttypid, att->atttypmod, att->attcollation, cxt);
