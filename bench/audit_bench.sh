@@ -22,40 +22,6 @@ dir=$(pwd)/build/audit_bench
 rm -rf "$dir"
 mkdir -p "$dir"
 
-cat > "$dir/setup.sql" <<'SQL'
-\set ON_ERROR_STOP 1
-SET client_min_messages = warning;
-CREATE EXTENSION IF NOT EXISTS bib;
-CREATE TABLE t (id bigserial PRIMARY KEY, name text, qty int, price numeric,
-                tags text[], at timestamptz);
-INSERT INTO t (name, qty, price, tags, at)
-SELECT 'item ' || g, g % 1000, (g % 10000) / 100.0, ARRAY['a', 'b' || (g % 7)],
-       now() - g * interval '1 second' FROM generate_series(1, 100000) g;
-VACUUM ANALYZE t;
-CREATE TABLE log (id bigserial PRIMARY KEY, at timestamptz NOT NULL DEFAULT clock_timestamp(),
-                  op text, old_row jsonb, new_row jsonb, hash bytea);
-CREATE TABLE chain_head (one int PRIMARY KEY, hash bytea);
-INSERT INTO chain_head VALUES (1, '\x');
-CREATE FUNCTION log_row() RETURNS trigger LANGUAGE plpgsql AS $$
-BEGIN
-  INSERT INTO log (op, old_row, new_row)
-  VALUES (TG_OP, CASE WHEN TG_OP <> 'INSERT' THEN to_jsonb(OLD) END,
-                 CASE WHEN TG_OP <> 'DELETE' THEN to_jsonb(NEW) END);
-  RETURN NULL;
-END $$;
-CREATE FUNCTION log_row_chained() RETURNS trigger LANGUAGE plpgsql AS $$
-DECLARE
-  prev bytea;
-  o jsonb := CASE WHEN TG_OP <> 'INSERT' THEN to_jsonb(OLD) END;
-  n jsonb := CASE WHEN TG_OP <> 'DELETE' THEN to_jsonb(NEW) END;
-BEGIN
-  SELECT hash INTO prev FROM chain_head WHERE one = 1 FOR UPDATE;
-  prev := sha256(prev || convert_to(coalesce(o::text, '') || coalesce(n::text, ''), 'UTF8'));
-  UPDATE chain_head SET hash = prev WHERE one = 1;
-  INSERT INTO log (op, old_row, new_row, hash) VALUES (TG_OP, o, n, prev);
-  RETURN NULL;
-END $$;
-SQL
 cat > "$dir/insert.sql" <<'SQL'
 INSERT INTO t (name, qty, price, tags, at) VALUES ('new item', 7, 19.99, ARRAY['x', 'y'], now());
 SQL
@@ -81,7 +47,7 @@ cat > "$dir/inside.sh" <<INSIDE
 set -eu
 for v in $variants; do
   psql -X -q -d postgres -c "CREATE DATABASE bench_\$v"
-  psql -X -q -d bench_\$v -f "$dir/setup.sql"
+  psql -X -q -d bench_\$v -f "$(pwd)/bench/audit_setup.sql"
 done
 psql -X -q -d bench_bib -c "SELECT bib.audit_enable('t')" >/dev/null
 psql -X -q -d bench_plpgsql -c "CREATE TRIGGER log_row AFTER INSERT OR UPDATE OR DELETE ON t FOR EACH ROW EXECUTE FUNCTION log_row()"

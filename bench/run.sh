@@ -1,6 +1,8 @@
 #!/bin/sh
 # make bench: the SQL benchmark (bench/sql_bench.sql) on a throwaway cluster
-# with fsync off, then the C microbenchmark of the core alone.  Prints
+# with fsync off, the C microbenchmark of the core alone, then the audit
+# benchmarks: PostgreSQL side by side with its alternatives, instructions per
+# audited statement (callgrind), and SQLite.  Prints
 # Markdown-ready tables with the command and the machine; record them in
 # docs/BENCHMARKS.md.
 set -eu
@@ -29,3 +31,7 @@ echo
 sh bench/core_bench.sh
 echo
 sh bench/audit_bench.sh
+echo
+sh bench/audit_instructions.sh
+echo
+sh bench/sqlite_audit_bench.sh
