@@ -110,24 +110,15 @@ static void value_init(BibImageValue *v, Oid typid, int32 typmod, Oid collation,
     }
 }
 
+static void append_to_stringinfo(void *out, const char *bytes, size_t len)
+{
+    appendBinaryStringInfo((StringInfo)out, bytes, (int)len);
+}
+
 /* escape_json() for a string of known length (text values are not NUL-terminated). */
 static void append_json_string(StringInfo out, const char *s, int len)
 {
-    int start = 0;
-
-    appendStringInfoCharMacro(out, '"');
-    for (int i = 0; i < len; i++) {
-        char esc[BIB_JSON_ESCAPE_MAX];
-        size_t esc_len = bib_json_escape((unsigned char)s[i], esc);
-
-        if (esc_len == 0)
-            continue;
-        appendBinaryStringInfo(out, s + start, i - start);
-        appendBinaryStringInfo(out, esc, (int)esc_len);
-        start = i + 1;
-    }
-    appendBinaryStringInfo(out, s + start, len - start);
-    appendStringInfoCharMacro(out, '"');
+    bib_json_write_string(s, (size_t)len, append_to_stringinfo, out);
 }
 
 static void string_value(JsonbValue *jv, StringInfo out, char *s, int len)

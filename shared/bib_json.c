@@ -1,9 +1,13 @@
 /*
- * bib_json.c — escaping a byte inside a JSON string (see bib_json.h).
+ * bib_json.c — writing a string inside JSON text (see bib_json.h).
  */
 #include "bib_json.h"
 
-size_t bib_json_escape(unsigned char c, char esc[BIB_JSON_ESCAPE_MAX])
+/* The longest escape: \u00xx. */
+#define ESCAPE_MAX 6
+
+/* The escape of byte c into esc and its length; 0 when c stands for itself. */
+static size_t escape(unsigned char c, char esc[ESCAPE_MAX])
 {
     static const char hex[] = "0123456789abcdef";
     char short_form;
@@ -42,4 +46,26 @@ size_t bib_json_escape(unsigned char c, char esc[BIB_JSON_ESCAPE_MAX])
     esc[0] = '\\';
     esc[1] = short_form;
     return 2;
+}
+
+void bib_json_write_string(const char *s, size_t n, bib_json_append_fn *append, void *out)
+{
+    size_t run = 0;
+
+    append(out, "\"", 1);
+    for (size_t i = 0; i < n; i++) {
+        char esc[ESCAPE_MAX];
+        size_t esc_len = escape((unsigned char)s[i], esc);
+
+        if (esc_len == 0)
+            continue;
+        /* Runs that need no escape are passed on whole. */
+        if (i > run)
+            append(out, s + run, i - run);
+        append(out, esc, esc_len);
+        run = i + 1;
+    }
+    if (n > run)
+        append(out, s + run, n - run);
+    append(out, "\"", 1);
 }

@@ -12,10 +12,10 @@
 
 #include <stddef.h>
 
-/* The longest escape: \u00xx. */
-#define BIB_JSON_ESCAPE_MAX 6U
+/* Where the text goes: the adapter's buffer, appended to. */
+typedef void bib_json_append_fn(void *out, const char *bytes, size_t len);
 
-/* The escape of byte c into esc and its length; 0 when c stands for itself. */
-size_t bib_json_escape(unsigned char c, char esc[BIB_JSON_ESCAPE_MAX]);
+/* n bytes of s as a quoted JSON string (a NUL byte is escaped like any control character). */
+void bib_json_write_string(const char *s, size_t n, bib_json_append_fn *append, void *out);
 
 #endif

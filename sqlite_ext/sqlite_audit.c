@@ -275,20 +275,15 @@ static char *entry_insert_sql(const char *action, const char *table, const char 
         action, table, row_key, old_data, new_data, metadata);
 }
 
+static void append_to_str(void *out, const char *bytes, size_t len)
+{
+    sqlite3_str_append(out, bytes, (int)len);
+}
+
 /* s as a JSON string into out, escaped as the row images escape text. */
 static void put_json_name(sqlite3_str *out, const char *s)
 {
-    sqlite3_str_appendchar(out, 1, '"');
-    for (; *s != '\0'; s++) {
-        char esc[BIB_JSON_ESCAPE_MAX];
-        size_t esc_len = bib_json_escape((unsigned char)*s, esc);
-
-        if (esc_len > 0)
-            sqlite3_str_append(out, esc, (int)esc_len);
-        else
-            sqlite3_str_appendchar(out, 1, *s);
-    }
-    sqlite3_str_appendchar(out, 1, '"');
+    bib_json_write_string(s, strlen(s), append_to_str, out);
 }
 
 /*

@@ -250,24 +250,14 @@ static size_t int_text(char text[INT_TEXT_BYTES], sqlite3_int64 v)
     return len;
 }
 
-/* s as a JSON string: runs that need no escape are copied whole. */
+static void append_to_json_out(void *out, const char *bytes, size_t len)
+{
+    out_append(out, bytes, len);
+}
+
 static void put_json_string(json_out *out, const char *s, size_t n)
 {
-    size_t run = 0;
-
-    out_char(out, '"');
-    for (size_t i = 0; i < n; i++) {
-        char esc[BIB_JSON_ESCAPE_MAX];
-        size_t esc_len = bib_json_escape((unsigned char)s[i], esc);
-
-        if (esc_len == 0)
-            continue;
-        out_append(out, s + run, i - run);
-        out_append(out, esc, esc_len);
-        run = i + 1;
-    }
-    out_append(out, s + run, n - run);
-    out_char(out, '"');
+    bib_json_write_string(s, n, append_to_json_out, out);
 }
 
 static void put_json_value(json_out *out, sqlite3_value *v)

@@ -264,30 +264,56 @@ static void test_random_fill_dispatch(void **state)
 
 /* ---- JSON ------------------------------------------------------------------ */
 
-/* Every byte's JSON escape: the short forms, \u00xx for other controls, nothing for the rest. */
-static void test_json_escape(void **state)
+/* What bib_json_write_string writes, collected. */
+typedef struct json_text {
+    char buf[2048];
+    size_t len;
+    int calls;
+} json_text;
+
+static void collect(void *out, const char *bytes, size_t len)
 {
-    static const struct {
-        unsigned char c;
-        const char *esc;
-    } shorts[] = {{'"', "\\\""}, {'\\', "\\\\"}, {'\b', "\\b"}, {'\f', "\\f"},
-                  {'\n', "\\n"}, {'\r', "\\r"},  {'\t', "\\t"}};
-    char esc[BIB_JSON_ESCAPE_MAX];
+    json_text *t = out;
+
+    assert_true(len > 0);
+    assert_true(t->len + len <= sizeof t->buf);
+    memcpy(t->buf + t->len, bytes, len);
+    t->len += len;
+    t->calls++;
+}
+
+static void expect_json(const char *s, size_t n, const char *want)
+{
+    json_text t = {.len = 0};
+
+    bib_json_write_string(s, n, collect, &t);
+    assert_int_equal(t.len, strlen(want));
+    assert_memory_equal(t.buf, want, t.len);
+}
+
+/* Every byte: the short escapes, \u00xx for other controls, the rest as it is. */
+static void test_json_string(void **state)
+{
+    char all[256];
+    json_text t = {.len = 0};
 
     (void)state;
-    for (size_t i = 0; i < sizeof shorts / sizeof shorts[0]; i++) {
-        assert_int_equal(bib_json_escape(shorts[i].c, esc), 2);
-        assert_memory_equal(esc, shorts[i].esc, 2);
-    }
-    assert_int_equal(bib_json_escape(0x01, esc), 6);
-    assert_memory_equal(esc, "\\u0001", 6);
-    assert_int_equal(bib_json_escape(0x1f, esc), 6);
-    assert_memory_equal(esc, "\\u001f", 6);
-    assert_int_equal(bib_json_escape(0x00, esc), 6);
-    assert_memory_equal(esc, "\\u0000", 6);
-    for (unsigned c = 0x20; c <= 0xff; c++)
-        if (c != '"' && c != '\\')
-            assert_int_equal(bib_json_escape((unsigned char)c, esc), 0);
+    expect_json("", 0, "\"\"");
+    expect_json("plain é", 8, "\"plain é\"");
+    expect_json("q\"b\\s", 5, "\"q\\\"b\\\\s\"");
+    expect_json("\b\f\n\r\t", 5, "\"\\b\\f\\n\\r\\t\"");
+    expect_json("\x00\x01\x1f\x7f", 4, "\"\\u0000\\u0001\\u001f\x7f\"");
+    /* every other byte stands for itself, and a run is passed on whole */
+    for (int c = 0; c < 256; c++)
+        all[c] = (char)c;
+    bib_json_write_string(all + 0x23, 0x5c - 0x23, collect, &t);
+    assert_int_equal(t.calls, 3);
+    assert_int_equal(t.len, 2 + 0x5c - 0x23);
+    t.len = 0;
+    t.calls = 0;
+    bib_json_write_string(all + 0x5d, 256 - 0x5d, collect, &t);
+    assert_int_equal(t.calls, 3);
+    assert_memory_equal(t.buf + 1, all + 0x5d, 256 - 0x5d);
 }
 
 int main(void)
@@ -297,7 +323,7 @@ int main(void)
         cmocka_unit_test(test_password_replay), cmocka_unit_test(test_random_check_length),
         cmocka_unit_test(test_random_distinct), cmocka_unit_test(test_random_sizes),
         cmocka_unit_test(test_random_fork),     cmocka_unit_test(test_random_fill_dispatch),
-        cmocka_unit_test(test_json_escape),
+        cmocka_unit_test(test_json_string),
     };
 
     return cmocka_run_group_tests_name("misc", tests, vec_group_setup, NULL);
